@@ -1,0 +1,59 @@
+# ganbook: `make book` builds the site, `make test` runs every test.
+# Both set up .venv first (Python 3.11) and do nothing twice.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+VENDOR := book/_vendor
+# JavaScript the built pages load, vendored from the npm registry (pinned)
+NPM_PKGS := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2
+
+.PHONY: book test install vendor notebooks clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make book   - set up .venv and build the site into _build/html (cpu profile)"
+	@echo "make test   - set up .venv and run unit tests and every chapter (smoke profile)"
+	@echo "make notebooks - regenerate book/*.ipynb from the book/*.md sources"
+	@echo "make clean  - remove _build (keeps .venv)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when requirements.txt or pyproject.toml change.
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+$(VENDOR)/.done: Makefile
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/tmp
+	cd $(VENDOR)/tmp && npm pack --silent $(NPM_PKGS) >/dev/null
+	cd $(VENDOR)/tmp && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	mkdir -p $(VENDOR)/html-manager $(VENDOR)/requirejs
+	cp $(VENDOR)/tmp/jupyter-widgets-html-manager-*/package/dist/*.js \
+	   $(VENDOR)/tmp/jupyter-widgets-html-manager-*/package/dist/*.woff* \
+	   $(VENDOR)/tmp/jupyter-widgets-html-manager-*/package/dist/*.ttf \
+	   $(VENDOR)/tmp/jupyter-widgets-html-manager-*/package/dist/*.eot \
+	   $(VENDOR)/tmp/jupyter-widgets-html-manager-*/package/dist/*.svg $(VENDOR)/html-manager/
+	cp $(VENDOR)/tmp/requirejs-*/package/require.js $(VENDOR)/requirejs/
+	cp -r $(VENDOR)/tmp/mathjax-*/package/es5 $(VENDOR)/mathjax
+	rm -rf $(VENDOR)/tmp
+	touch $@
+
+vendor: $(VENDOR)/.done
+
+book: install vendor
+	GANBOOK_PROFILE=cpu $(BIN)/jupyter-book build . -W -n --keep-going
+
+test: install
+	GANBOOK_PROFILE=smoke MPLBACKEND=agg $(BIN)/python -m pytest --nbval -q
+
+notebooks: install
+	$(BIN)/jupytext --to ipynb book/[0-9]*.md
+
+clean:
+	rm -rf _build

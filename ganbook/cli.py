@@ -1,0 +1,123 @@
+"""Command line: ``python -m ganbook {train,evaluate,data} ...``.
+
+``train NAME --profile P`` trains a model, prints its metrics and writes
+``checkpoints/NAME-P.pt`` with its manifest ``NAME-P.json``; ``evaluate PATH``
+loads such a checkpoint (sha256-checked) and prints the same metrics again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Sequence
+
+from . import __version__, checkpoints, profiles
+from .data import catalog
+from .errors import CheckpointError, GanbookError
+from .experiments import gaussian1d
+
+
+def experiments() -> dict[str, ModuleType]:
+    """The models ``train`` knows, by name. Each module has NAME, Config, build, train, evaluate."""
+    return {gaussian1d.NAME: gaussian1d}
+
+
+def _experiment(name: str) -> ModuleType:
+    known = experiments()
+    if name not in known:
+        raise GanbookError(f"unknown model {name!r}: choose one of {', '.join(known)}")
+    return known[name]
+
+
+def _format(metrics: dict[str, float]) -> str:
+    return "  ".join(f"{k}={v:.4f}" for k, v in metrics.items())
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    exp = _experiment(args.name)
+    profile = profiles.resolve(args.profile)
+    config = exp.Config.for_profile(profile)
+    out = Path(args.out) / f"{exp.NAME}-{profile}.pt"
+    command = f"python -m ganbook train {exp.NAME} --profile {profile}"
+    manifest = {"name": exp.NAME, "profile": profile, "command": command, "config": exp.config_dict(config)}
+    trainer = exp.build(config, device=profiles.device(profile))
+    if args.resume and out.exists():
+        trainer.resume(out)
+        print(f"resumed {out} at step {trainer.step}")
+    start = time.perf_counter()
+    trainer.fit(config.steps, progress=not args.quiet, checkpoint=out,
+                checkpoint_every=args.checkpoint_every, manifest=manifest)
+    seconds = time.perf_counter() - start
+    result = exp.evaluate(trainer, config)
+    written = trainer.save(out, {**manifest, "metrics": result, "train_seconds": round(seconds, 2)})
+    print(f"{exp.NAME} ({profile}): {config.steps} steps in {seconds:.1f} s")
+    print(f"metrics: {_format(result)}")
+    print(f"wrote {out} and {checkpoints.manifest_path(out)} (sha256 {written['sha256'][:12]}...)")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    path = Path(args.checkpoint)
+    manifest = checkpoints.read_manifest(path) if path.exists() else {}
+    exp = _experiment(manifest.get("name", "?")) if manifest else None
+    if exp is None:
+        checkpoints.load(path)  # raises the right one-line error
+        raise CheckpointError(f"{path} names no known model in its manifest: rebuild it with `python -m ganbook train NAME`")
+    config = exp.Config.for_profile(manifest["profile"])
+    if exp.config_dict(config) != manifest.get("config"):
+        raise CheckpointError(
+            f"{path} was made with another {exp.NAME} config than this ganbook's "
+            f"{manifest['profile']} profile: rebuild it with `{manifest.get('command')}`"
+        )
+    trainer = exp.build(config)
+    trainer.resume(path)
+    result = exp.evaluate(trainer, config)
+    print(f"{exp.NAME} ({manifest['profile']}) at step {trainer.step}")
+    print(f"metrics: {_format(result)}")
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    specs = catalog()
+    width = max(len(s.name) for s in specs)
+    print(f"{'name'.ljust(width)}  offline  source / description")
+    for s in specs:
+        print(f"{s.name.ljust(width)}  {'yes' if s.offline else 'no ':7}  {s.source}: {s.description}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m ganbook", description="Train, evaluate and inspect the GAN book's models.")
+    p.add_argument("--version", action="version", version=f"ganbook {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train a model and write its checkpoint and manifest")
+    t.add_argument("name", help=f"model to train: {', '.join(experiments())}")
+    t.add_argument("--profile", default=None, help=f"run size: {', '.join(profiles.PROFILES)} (default: $GANBOOK_PROFILE, else auto)")
+    t.add_argument("--out", default="checkpoints", help="folder for NAME-PROFILE.pt and .json (default: checkpoints)")
+    t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out if there is one")
+    t.add_argument("--checkpoint-every", type=int, default=1000, help="also save every N steps (0: only at the end)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("evaluate", help="load a checkpoint and print its metrics")
+    e.add_argument("checkpoint", help="path to NAME-PROFILE.pt written by `train`")
+    e.set_defaults(func=cmd_evaluate)
+
+    d = sub.add_parser("data", help="list the data sets and whether they are available offline")
+    d.set_defaults(func=cmd_data)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GanbookError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+

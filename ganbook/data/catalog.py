@@ -1,0 +1,48 @@
+"""The list of data sets and where each comes from.
+
+An entry is explicit code, not a string registry: ``catalog()`` builds the list
+when called, and ``load`` looks a name up in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..errors import DataError
+from .toys import Gaussian1D
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """One data set: its name, what it is, where it comes from, how to make it."""
+
+    name: str
+    description: str
+    source: str
+    offline: bool
+    make: Callable[[], Any]
+
+
+def catalog() -> list[DataSpec]:
+    """Every data set the book knows, in the order the chapters meet them."""
+    return [
+        DataSpec(
+            name="gaussian1d",
+            description="N(4, 1.25^2) on the real line (chapter 1)",
+            source="generated from a seed",
+            offline=True,
+            make=Gaussian1D,
+        ),
+    ]
+
+
+def load(name: str) -> Any:
+    """Return the data set called ``name`` (see ``python -m ganbook data``)."""
+    specs = {spec.name: spec for spec in catalog()}
+    if name not in specs:
+        raise DataError(
+            f"unknown data set {name!r}: choose one of {', '.join(specs)} "
+            "(`python -m ganbook data` lists them)"
+        )
+    return specs[name].make()

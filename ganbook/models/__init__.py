@@ -1,0 +1,5 @@
+"""Generators and discriminators, one module per family."""
+
+from .mlp import MLPDiscriminator, MLPGenerator, mlp_layers
+
+__all__ = ["MLPDiscriminator", "MLPGenerator", "mlp_layers"]

@@ -1,0 +1,258 @@
+"""One training loop for every chapter.
+
+A :class:`Trainer` owns a generator G, a discriminator D, their optimisers, an
+:class:`Objective` (the two losses, pure functions of logits), a seeded random
+stream and a history of losses. Each step does ``n_critic`` discriminator
+updates, then one generator update. Callbacks run after each step; plots and
+widgets are callbacks, not part of the loop.
+
+Determinism: every random draw (real batch, latent batch) comes from one
+``torch.Generator`` seeded by the trainer, and its state is part of the
+checkpoint, so on the CPU a resumed run equals an uninterrupted one bit for bit.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Protocol
+
+import torch
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+from . import checkpoints
+from .errors import CheckpointError, TrainingDiverged
+from .losses import as_logits, d_loss_bce, g_loss_nonsaturating
+
+SampleReal = Callable[[int, torch.Generator], Tensor]
+"""``sample_real(n, rng)`` returns a batch of ``n`` real samples drawn with ``rng``."""
+
+
+@dataclass(frozen=True)
+class Objective:
+    """The game being played: D minimises ``d_loss``, G minimises ``g_loss``."""
+
+    d_loss: Callable[[Tensor, Tensor], Tensor] = d_loss_bce
+    g_loss: Callable[[Tensor], Tensor] = g_loss_nonsaturating
+
+
+def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
+    """Learning-rate factor 1 until ``start * total`` steps, then linearly down to 0 at ``total``."""
+    begin = int(start * total)
+
+    def factor(step: int) -> float:
+        if step < begin:
+            return 1.0
+        return max(0.0, (total - step) / max(1, total - begin))
+
+    return factor
+
+
+class Callback(Protocol):
+    def __call__(self, trainer: "Trainer") -> None: ...
+
+
+class Every:
+    """Run ``fn(trainer)`` after every ``n``-th step (and after step 0 if ``at_start``)."""
+
+    def __init__(self, n: int, fn: Callable[["Trainer"], None], at_start: bool = True) -> None:
+        if n < 1:
+            raise ValueError(f"Every needs n >= 1, got {n}")
+        self.n, self.fn, self.at_start = n, fn, at_start
+
+    def __call__(self, trainer: "Trainer") -> None:
+        if trainer.step % self.n == 0:
+            self.fn(trainer)
+
+
+class Trainer:
+    """Alternating GAN training with history, callbacks and exact resume."""
+
+    def __init__(
+        self,
+        generator: nn.Module,
+        discriminator: nn.Module,
+        sample_real: SampleReal,
+        opt_g: torch.optim.Optimizer,
+        opt_d: torch.optim.Optimizer,
+        objective: Objective = Objective(),
+        batch_size: int = 64,
+        n_critic: int = 1,
+        seed: int = 0,
+        device: torch.device | str = "cpu",
+        lr_schedule: Callable[[int], float] | None = None,
+        ema_decay: float | None = None,
+    ) -> None:
+        self.G, self.D = generator.to(device), discriminator.to(device)
+        self.sample_real = sample_real
+        self.opt_g, self.opt_d = opt_g, opt_d
+        self.objective = objective
+        self.batch_size, self.n_critic = batch_size, n_critic
+        self.device = torch.device(device)
+        self.seed = seed
+        self.rng = torch.Generator().manual_seed(seed)
+        self.step = 0
+        self.history: dict[str, list[float]] = {"step": [], "loss_d": [], "loss_g": []}
+        # an exponential moving average of G's weights (Yazici et al., 2019): the
+        # average of an oscillating generator usually sits nearer the target
+        self.ema_decay = ema_decay
+        self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if ema_decay else None
+        # lr_schedule(step) multiplies both optimisers' initial learning rates
+        self.lr_schedule = lr_schedule
+        self._base_lrs = [[g["lr"] for g in opt.param_groups] for opt in (opt_g, opt_d)]
+
+    # -- sampling ---------------------------------------------------------
+    def latent(self, n: int, rng: torch.Generator | None = None) -> Tensor:
+        """``n`` latent vectors ``z ~ N(0, I)`` of shape ``(n, G.latent_dim)`` on the device."""
+        z = torch.randn(n, self.G.latent_dim, generator=rng or self.rng)
+        return z.to(self.device)
+
+    @torch.no_grad()
+    def generate(self, n: int, seed: int = 1234, ema: bool = True) -> Tensor:
+        """``n`` samples (CPU tensor) with latents from their own seeded stream.
+
+        Uses the averaged generator when there is one and ``ema`` is true.
+        """
+        G = self.G_ema if (ema and self.G_ema is not None) else self.G
+        was_training = G.training
+        G.eval()
+        out = G(self.latent(n, torch.Generator().manual_seed(seed))).cpu()
+        G.train(was_training)
+        return out
+
+    # -- one step ---------------------------------------------------------
+    def train_step(self) -> dict[str, float]:
+        """``n_critic`` discriminator updates, then one generator update."""
+        bs = self.batch_size
+        if self.lr_schedule is not None:
+            factor = self.lr_schedule(self.step)
+            for opt, base in zip((self.opt_g, self.opt_d), self._base_lrs):
+                for group, lr in zip(opt.param_groups, base):
+                    group["lr"] = lr * factor
+        for _ in range(self.n_critic):
+            real = self.sample_real(bs, self.rng).to(self.device)
+            with torch.no_grad():
+                fake = self.G(self.latent(bs))
+            loss_d = self.objective.d_loss(as_logits(self.D(real)), as_logits(self.D(fake)))
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_d.step()
+
+        fake = self.G(self.latent(bs))
+        loss_g = self.objective.g_loss(as_logits(self.D(fake)))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+        if self.G_ema is not None:
+            with torch.no_grad():
+                for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
+                    p_ema.lerp_(p, 1.0 - self.ema_decay)
+                for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
+                    b_ema.copy_(b)
+
+        self.step += 1
+        values = {"loss_d": loss_d.item(), "loss_g": loss_g.item()}
+        for name, value in values.items():
+            if not math.isfinite(value):
+                raise TrainingDiverged(
+                    f"training diverged at step {self.step}: {name} is {value}; "
+                    "lower the learning rates, check the data for NaN, or resume from the last checkpoint"
+                )
+        self.history["step"].append(float(self.step))
+        for name, value in values.items():
+            self.history[name].append(value)
+        return values
+
+    def log(self, name: str, value: float) -> None:
+        """Record a metric at the current step (callbacks use this)."""
+        self.history.setdefault(name, [])
+        self.history.setdefault(f"{name}_step", [])
+        self.history[name].append(float(value))
+        self.history[f"{name}_step"].append(float(self.step))
+
+    # -- the loop ---------------------------------------------------------
+    def fit(
+        self,
+        steps: int,
+        callbacks: Iterable[Callable[["Trainer"], None]] = (),
+        progress: bool = True,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int = 0,
+        manifest: dict[str, Any] | None = None,
+    ) -> "Trainer":
+        """Train until ``self.step == steps`` (a resumed trainer continues where it stopped).
+
+        Callbacks run once before the first step (at step 0 of a fresh run) and after
+        every step. With ``checkpoint`` set, the state is saved every
+        ``checkpoint_every`` steps (if > 0) and at the end.
+        """
+        callbacks = list(callbacks)
+        if self.step == 0:
+            for cb in callbacks:
+                if not isinstance(cb, Every) or cb.at_start:
+                    cb(self)
+        bar = tqdm(total=steps, initial=self.step, disable=not progress, desc="training", leave=True)
+        try:
+            while self.step < steps:
+                values = self.train_step()
+                for cb in callbacks:
+                    cb(self)
+                if checkpoint is not None and checkpoint_every and self.step % checkpoint_every == 0:
+                    self.save(checkpoint, manifest)
+                bar.update(1)
+                if self.step % 50 == 0 or self.step == steps:
+                    bar.set_postfix(loss_d=f"{values['loss_d']:.3f}", loss_g=f"{values['loss_g']:.3f}")
+        finally:
+            bar.close()
+        if checkpoint is not None:
+            self.save(checkpoint, manifest)
+        return self
+
+    # -- checkpoints ------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue exactly: weights, optimisers, RNG, step, history."""
+        return {
+            "G": self.G.state_dict(),
+            "D": self.D.state_dict(),
+            "G_ema": self.G_ema.state_dict() if self.G_ema is not None else {},
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "rng": self.rng.get_state(),
+            "torch_rng": torch.get_rng_state(),
+            "step": self.step,
+            "seed": self.seed,
+            "history": self.history,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        try:
+            self.G.load_state_dict(state["G"])
+            self.D.load_state_dict(state["D"])
+            if self.G_ema is not None:
+                self.G_ema.load_state_dict(state["G_ema"])
+            self.opt_g.load_state_dict(state["opt_g"])
+            self.opt_d.load_state_dict(state["opt_d"])
+        except (KeyError, RuntimeError, ValueError) as err:
+            first = str(err).strip().splitlines()[0]
+            raise CheckpointError(
+                f"checkpoint does not fit this model ({first}); "
+                "it was made with another config or profile: retrain with `python -m ganbook train NAME --profile P`"
+            ) from None
+        self.rng.set_state(state["rng"])
+        torch.set_rng_state(state["torch_rng"])
+        self.step = int(state["step"])
+        self.history = {k: list(v) for k, v in state["history"].items()}
+
+    def save(self, path: str | os.PathLike, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Write a checkpoint and its manifest atomically; return the manifest."""
+        info = {"step": self.step, "seed": self.seed, **(manifest or {})}
+        return checkpoints.save(path, self.state_dict(), info)
+
+    def resume(self, path: str | os.PathLike) -> dict[str, Any]:
+        """Load a checkpoint written by :meth:`save` (sha256-checked); return its manifest."""
+        state, manifest = checkpoints.load(path, map_location=self.device)
+        self.load_state_dict(state)
+        return manifest

@@ -1,0 +1,71 @@
+"""Sliders over pictures that work in a kernel and in the built site.
+
+The mechanism: pre-render one PNG frame per slider position, put the frames
+in an ipywidgets ``Stack`` (only the selected child is visible), and connect
+the slider to the stack's ``selected_index`` with ``jslink``. The link runs in
+the browser, not in Python, so when the book is built the saved widget state
+still moves the picture with no kernel behind the page. In a live kernel the
+same widget is an ordinary ipywidget.
+
+Later chapters reuse :func:`frame_slider` for latent interpolation, truncation
+and code sliders: give it a render function and the values to pre-render.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import ipywidgets as w
+from matplotlib.figure import Figure
+
+from .plot import to_png
+
+
+def frame_slider(
+    frames: Sequence[bytes],
+    labels: Sequence[str] | None = None,
+    description: str = "frame",
+    play: bool = True,
+    interval_ms: int = 300,
+    start: int | None = None,
+) -> w.VBox:
+    """A slider (and optional play button) that flips through PNG ``frames``.
+
+    ``labels[i]`` is shown beside the slider for frame ``i`` (e.g. the training
+    step); without labels the slider shows the index.
+    """
+    if not frames:
+        raise ValueError("frame_slider needs at least one frame")
+    if labels is not None and len(labels) != len(frames):
+        raise ValueError(f"got {len(frames)} frames but {len(labels)} labels")
+    n = len(frames)
+    start = n - 1 if start is None else start
+    images = [w.Image(value=f, format="png", layout=w.Layout(max_width="100%")) for f in frames]
+    stack = w.Stack(images, selected_index=start)
+    if labels is None:
+        slider = w.IntSlider(value=start, min=0, max=n - 1, description=description, continuous_update=True)
+    else:
+        # SelectionSlider shows the label; its ``index`` is what we link to the stack.
+        slider = w.SelectionSlider(options=list(labels), index=start, description=description, continuous_update=True)
+    slider.layout = w.Layout(width="min(100%, 560px)")
+    index_trait = "value" if labels is None else "index"
+    w.jslink((slider, index_trait), (stack, "selected_index"))
+    controls: list[w.Widget] = [slider]
+    if play and n > 1:
+        player = w.Play(value=start, min=0, max=n - 1, interval=interval_ms, description="play")
+        w.jslink((player, "value"), (slider, index_trait))
+        controls.insert(0, player)
+    return w.VBox([w.HBox(controls), stack])
+
+
+def figure_slider(
+    render: Callable[[float], Figure],
+    values: Sequence[float],
+    description: str = "value",
+    fmt: str = "{:g}",
+    dpi: int = 80,
+    **kwargs: object,
+) -> w.VBox:
+    """Render ``render(v)`` for every ``v`` in ``values`` and put the frames on a slider."""
+    frames = [to_png(render(v), dpi=dpi) for v in values]
+    return frame_slider(frames, [fmt.format(v) for v in values], description=description, **kwargs)
