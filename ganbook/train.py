@@ -148,8 +148,10 @@ class Trainer:
         self.opt_g.step()
         if self.G_ema is not None:
             with torch.no_grad():
+                # warm-up: early on, average over the ~step/10 steps seen so far
+                decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
                 for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
-                    p_ema.lerp_(p, 1.0 - self.ema_decay)
+                    p_ema.lerp_(p, 1.0 - decay)
                 for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
                     b_ema.copy_(b)
 

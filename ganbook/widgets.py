@@ -49,13 +49,15 @@ def frame_slider(
         slider = w.SelectionSlider(options=list(labels), index=start, description=description, continuous_update=True)
     slider.layout = w.Layout(width="min(100%, 560px)")
     index_trait = "value" if labels is None else "index"
-    w.jslink((slider, index_trait), (stack, "selected_index"))
+    links = [w.jslink((slider, index_trait), (stack, "selected_index"))]
     controls: list[w.Widget] = [slider]
     if play and n > 1:
         player = w.Play(value=start, min=0, max=n - 1, interval=interval_ms, description="play")
-        w.jslink((player, "value"), (slider, index_trait))
+        links.append(w.jslink((player, "value"), (slider, index_trait)))
         controls.insert(0, player)
-    return w.VBox([w.HBox(controls), stack])
+    box = w.VBox([w.HBox(controls), stack])
+    box.links = links  # the browser-side links, kept for inspection and tests
+    return box
 
 
 def figure_slider(

@@ -99,7 +99,7 @@ class Snapshots:
     records: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, trainer: Trainer) -> None:
-        x = trainer.generate(self.n_samples, seed=99).squeeze(1).numpy()
+        x = trainer.generate(self.n_samples, seed=99, ema=False).squeeze(1).numpy()  # the G that D sees
         hist, _ = np.histogram(x, bins=self.bins, density=True)
         with torch.no_grad():
             g = torch.as_tensor(self.grid, dtype=torch.float32).reshape(-1, 1).to(trainer.device)

@@ -1,0 +1,60 @@
+"""Losses equal hand computations and the naive probability formulas."""
+
+import math
+
+import pytest
+import torch
+
+from ganbook import losses
+
+REAL = torch.tensor([2.0, -1.0, 0.0])
+FAKE = torch.tensor([-3.0, 0.5])
+
+
+def sig(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def test_d_loss_bce_by_hand():
+    # -mean(log D(real)) - mean(log(1 - D(fake))), written out term by term
+    real = -(math.log(sig(2.0)) + math.log(sig(-1.0)) + math.log(sig(0.0))) / 3
+    fake = -(math.log(1 - sig(-3.0)) + math.log(1 - sig(0.5))) / 2
+    assert losses.d_loss_bce(REAL, FAKE).item() == pytest.approx(real + fake, rel=1e-6)
+    assert real + fake == pytest.approx(0.7111 + 0.5113, abs=1e-4)  # the numbers themselves
+
+
+def test_generator_losses_by_hand():
+    sat = (math.log(1 - sig(-3.0)) + math.log(1 - sig(0.5))) / 2
+    nonsat = -(math.log(sig(-3.0)) + math.log(sig(0.5))) / 2
+    assert losses.g_loss_saturating(FAKE).item() == pytest.approx(sat, rel=1e-6)
+    assert losses.g_loss_nonsaturating(FAKE).item() == pytest.approx(nonsat, rel=1e-6)
+    assert nonsat == pytest.approx((3.0486 + 0.4741) / 2, abs=1e-4)
+
+
+def test_losses_match_naive_formula_on_random_logits():
+    g = torch.Generator().manual_seed(0)
+    r, f = torch.randn(1000, generator=g, dtype=torch.float64) * 3, torch.randn(1000, generator=g, dtype=torch.float64) * 3
+    naive_d = -(torch.log(torch.sigmoid(r)).mean() + torch.log(1 - torch.sigmoid(f)).mean())
+    assert torch.allclose(losses.d_loss_bce(r, f), naive_d)
+    assert torch.allclose(losses.g_loss_nonsaturating(f), -torch.log(torch.sigmoid(f)).mean())
+    assert torch.allclose(losses.g_loss_saturating(f), torch.log(1 - torch.sigmoid(f)).mean())
+    assert torch.allclose(losses.value_function(r, f), -naive_d)
+
+
+def test_losses_stay_finite_where_naive_formula_breaks():
+    fake = torch.tensor([-200.0])  # sigmoid rounds to 0 in float32: log(0) = -inf
+    assert torch.isinf(torch.log(torch.sigmoid(fake))).all()
+    assert losses.g_loss_nonsaturating(fake).item() == pytest.approx(200.0)
+
+
+def test_saturating_gradient_vanishes_nonsaturating_does_not():
+    fake = torch.tensor([-8.0], requires_grad=True)
+    (g_sat,) = torch.autograd.grad(losses.g_loss_saturating(fake), fake)
+    (g_non,) = torch.autograd.grad(losses.g_loss_nonsaturating(fake), fake)
+    assert abs(g_sat.item()) < 1e-3  # -sigmoid(-8) = -0.000335
+    assert g_non.item() == pytest.approx(-1.0, abs=1e-3)
+
+
+def test_as_logits_rejects_wrong_shape():
+    with pytest.raises(ValueError, match=r"one number per sample"):
+        losses.as_logits(torch.zeros(4, 3))
