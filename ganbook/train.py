@@ -17,7 +17,7 @@ import copy
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable
 
 import torch
 from torch import Tensor, nn
@@ -49,10 +49,6 @@ def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
         return max(0.0, (total - step) / max(1, total - begin))
 
     return factor
-
-
-class Callback(Protocol):
-    def __call__(self, trainer: "Trainer") -> None: ...
 
 
 class Every:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-import torch
 from torch import Tensor, nn
 
 
@@ -79,8 +78,3 @@ class MLPDiscriminator(nn.Module):
             )
         return self.net(x).squeeze(1)
 
-
-@torch.no_grad()
-def count_parameters(module: nn.Module) -> int:
-    """Number of trainable parameters."""
-    return sum(p.numel() for p in module.parameters() if p.requires_grad)
