@@ -55,17 +55,12 @@ def value_function(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
     return -d_loss_bce(real_logits, fake_logits)
 
 
-def _check_logits(*logits: Tensor) -> None:
-    for t in logits:
-        if t.dim() > 2 or (t.dim() == 2 and t.shape[1] != 1):
-            raise ValueError(
-                f"expected logits of shape (N,) or (N, 1), got {tuple(t.shape)}; "
-                "the discriminator must output one number per sample"
-            )
-
-
 def as_logits(t: Tensor) -> Tensor:
     """Check that ``t`` holds one logit per sample and flatten it to ``(N,)``."""
-    _check_logits(t)
+    if t.dim() > 2 or (t.dim() == 2 and t.shape[1] != 1):
+        raise ValueError(
+            f"expected logits of shape (N,) or (N, 1), got {tuple(t.shape)}; "
+            "the discriminator must output one number per sample"
+        )
     return t.reshape(-1)
 

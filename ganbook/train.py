@@ -164,13 +164,6 @@ class Trainer:
             self.history[name].append(value)
         return values
 
-    def log(self, name: str, value: float) -> None:
-        """Record a metric at the current step (callbacks use this)."""
-        self.history.setdefault(name, [])
-        self.history.setdefault(f"{name}_step", [])
-        self.history[name].append(float(value))
-        self.history[f"{name}_step"].append(float(self.step))
-
     # -- the loop ---------------------------------------------------------
     def fit(
         self,

@@ -76,13 +76,12 @@ def build(config: Gaussian1DConfig, device: torch.device | str = "cpu") -> Train
 def evaluate(trainer: Trainer, config: Gaussian1DConfig) -> dict[str, float]:
     """Exact W1 and KS between ``eval_samples`` draws of G (fixed seed) and the target."""
     x = trainer.generate(config.eval_samples).squeeze(1).numpy()
-    t = config.target
-    return {
-        "w1": metrics.wasserstein1_to_normal(x, t.mean, t.std),
-        "ks": metrics.ks_to_normal(x, t.mean, t.std),
-        "mean": float(x.mean()),
-        "std": float(x.std()),
-    }
+    return {**_distances(x, config.target), "mean": float(x.mean()), "std": float(x.std())}
+
+
+def _distances(x: np.ndarray, t: Gaussian1D) -> dict[str, float]:
+    """Exact W1 and KS between the sample ``x`` and the normal target ``t``."""
+    return {"w1": metrics.wasserstein1_to_normal(x, t.mean, t.std), "ks": metrics.ks_to_normal(x, t.mean, t.std)}
 
 
 @dataclass
@@ -132,8 +131,7 @@ def frames(snaps: Snapshots, config: Gaussian1DConfig, dpi: int = 72) -> tuple[l
 def noise_floor(config: Gaussian1DConfig, seed: int = 4321) -> dict[str, float]:
     """W1 and KS of ``eval_samples`` draws from the target itself: the best a perfect G can score."""
     x = config.target.sample(config.eval_samples, torch.Generator().manual_seed(seed)).squeeze(1).numpy()
-    t = config.target
-    return {"w1": metrics.wasserstein1_to_normal(x, t.mean, t.std), "ks": metrics.ks_to_normal(x, t.mean, t.std)}
+    return _distances(x, config.target)
 
 
 def train(
