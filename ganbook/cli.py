@@ -17,12 +17,12 @@ from typing import Sequence
 from . import __version__, checkpoints, profiles
 from .data import catalog
 from .errors import CheckpointError, GanbookError
-from .experiments import gaussian1d
+from .experiments import fixed_g, gaussian1d, toy2d
 
 
 def experiments() -> dict[str, ModuleType]:
     """The models ``train`` knows, by name. Each module has NAME, Config, build, train, evaluate."""
-    return {gaussian1d.NAME: gaussian1d}
+    return {m.NAME: m for m in (gaussian1d, fixed_g, toy2d)}
 
 
 def _experiment(name: str) -> ModuleType:

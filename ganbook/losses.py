@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 
-def d_loss_bce(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+def d_loss_bce(real_logits: Tensor, fake_logits: Tensor, real_label: float = 1.0) -> Tensor:
     r"""Discriminator loss of the original GAN (Goodfellow et al., 2014).
 
     .. math:: L_D = -\mathbb{E}_x[\log D(x)] - \mathbb{E}_z[\log(1 - D(G(z)))]
@@ -24,8 +24,19 @@ def d_loss_bce(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
               + \mathbb{E}[\operatorname{softplus}(l_{fake})]
 
     Minimising it is maximising the value function :math:`V(G, D)`.
+
+    With ``real_label`` :math:`a < 1` this is *one-sided label smoothing*
+    (Salimans et al., 2016): real samples get the soft target :math:`a`,
+
+    .. math:: L_D = \mathbb{E}_x[a\,\operatorname{softplus}(-l_{real}) + (1-a)\operatorname{softplus}(l_{real})]
+              + \mathbb{E}[\operatorname{softplus}(l_{fake})],
+
+    which stops D from growing ever more confident on the real data.
     """
-    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+    real_term = F.softplus(-real_logits)
+    if real_label != 1.0:
+        real_term = real_label * real_term + (1.0 - real_label) * F.softplus(real_logits)
+    return real_term.mean() + F.softplus(fake_logits).mean()
 
 
 def g_loss_saturating(fake_logits: Tensor) -> Tensor:
@@ -48,6 +59,71 @@ def g_loss_nonsaturating(fake_logits: Tensor) -> Tensor:
     rejects the fakes.
     """
     return F.softplus(-fake_logits).mean()
+
+
+def d_loss_wasserstein(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    r"""Critic loss of the Wasserstein GAN (Arjovsky et al., 2017).
+
+    .. math:: L_D = \mathbb{E}_z[f(G(z))] - \mathbb{E}_x[f(x)]
+
+    Here the "logit" is the critic's unbounded score :math:`f`. Minimising
+    :math:`L_D` over 1-Lipschitz :math:`f` gives :math:`-W_1(p_{data}, p_g)`
+    (Kantorovich-Rubinstein duality), so it needs a Lipschitz constraint: weight
+    clipping or a gradient penalty (:mod:`ganbook.penalties`).
+    """
+    return fake_logits.mean() - real_logits.mean()
+
+
+def g_loss_wasserstein(fake_logits: Tensor) -> Tensor:
+    r"""Generator loss of the Wasserstein GAN: :math:`L_G = -\mathbb{E}_z[f(G(z))]`."""
+    return -fake_logits.mean()
+
+
+def d_loss_hinge(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    r"""Hinge discriminator loss (Lim & Ye, 2017; Miyato et al., 2018).
+
+    .. math:: L_D = \mathbb{E}_x[\max(0, 1 - l_{real})] + \mathbb{E}_z[\max(0, 1 + l_{fake})]
+
+    Unlike the Wasserstein critic, D stops pushing once a sample is beyond the
+    margin (score above 1 for real, below -1 for fake), so no Lipschitz
+    constraint is needed to keep the scores finite. The generator uses
+    :func:`g_loss_hinge`.
+    """
+    return F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
+
+
+def g_loss_hinge(fake_logits: Tensor) -> Tensor:
+    r"""Generator loss paired with the hinge discriminator: :math:`L_G = -\mathbb{E}_z[l_{fake}]`."""
+    return -fake_logits.mean()
+
+
+def d_loss_least_squares(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    r"""Least-squares GAN discriminator loss (Mao et al., 2017) with targets 1 (real) and 0 (fake).
+
+    .. math:: L_D = \tfrac12\mathbb{E}_x[(l_{real} - 1)^2] + \tfrac12\mathbb{E}_z[l_{fake}^2]
+    """
+    return 0.5 * ((real_logits - 1.0) ** 2).mean() + 0.5 * (fake_logits**2).mean()
+
+
+def g_loss_least_squares(fake_logits: Tensor) -> Tensor:
+    r"""Least-squares GAN generator loss: :math:`L_G = \tfrac12\mathbb{E}_z[(l_{fake} - 1)^2]`."""
+    return 0.5 * ((fake_logits - 1.0) ** 2).mean()
+
+
+def g_loss_feature_matching(real_features: Tensor, fake_features: Tensor) -> Tensor:
+    r"""Feature matching (Salimans et al., 2016): G matches the mean of D's hidden features.
+
+    .. math:: L_G = \lVert \mathbb{E}_x[h(x)] - \mathbb{E}_z[h(G(z))] \rVert_2^2
+
+    ``h`` is D's last hidden layer, features of shape ``(N, F)``. G no longer
+    chases D's current verdict, only statistics of the real data.
+    """
+    if real_features.dim() != 2 or real_features.shape[1:] != fake_features.shape[1:]:
+        raise ValueError(
+            f"feature matching needs features of shape (N, F) for both sets, got "
+            f"{tuple(real_features.shape)} and {tuple(fake_features.shape)}"
+        )
+    return ((real_features.mean(0) - fake_features.mean(0)) ** 2).sum()
 
 
 def value_function(real_logits: Tensor, fake_logits: Tensor) -> Tensor:

@@ -135,3 +135,36 @@ class LiveLosses:
         else:
             self._handle.update(fig)
         plt.close(fig)
+
+
+def gan_lab_frame(
+    real: np.ndarray,
+    fake: np.ndarray,
+    arrows: np.ndarray,
+    d_map: np.ndarray,
+    extent: tuple[float, float, float, float],
+    title: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """A GAN-Lab style picture of a 2-D GAN at one moment (after Kahng et al., 2019).
+
+    ``d_map`` (H, W) is D's probability of "real" on a regular grid over
+    ``extent`` = (xmin, xmax, ymin, ymax), drawn as a heat map; ``real`` and
+    ``fake`` are point sets (N, 2); ``arrows`` (M, 2) is the direction in which the
+    generator's loss pushes each of the first M fake points.
+    """
+    fig, ax = _axes(ax, (4.6, 4.2))
+    im = ax.imshow(d_map, origin="lower", extent=extent, cmap="PiYG", vmin=0, vmax=1, alpha=0.75, aspect="equal")
+    ax.scatter(real[:, 0], real[:, 1], s=4, c="tab:green", edgecolors="none", label="real")
+    ax.scatter(fake[:, 0], fake[:, 1], s=4, c="tab:purple", edgecolors="none", label="generated")
+    m = len(arrows)
+    ax.quiver(fake[:m, 0], fake[:m, 1], arrows[:, 0], arrows[:, 1], color="black", width=0.004,
+              angles="xy", scale_units="xy", scale=1.0, alpha=0.7)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="D(x) = P(real)")
+    ax.legend(loc="upper right", fontsize=7, markerscale=3, framealpha=0.8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

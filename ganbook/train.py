@@ -31,12 +31,23 @@ SampleReal = Callable[[int, torch.Generator], Tensor]
 """``sample_real(n, rng)`` returns a batch of ``n`` real samples drawn with ``rng``."""
 
 
+Penalty = Callable[[nn.Module, Tensor, Tensor, torch.Generator], Tensor]
+"""``penalty(D, real, fake, rng)``: a scalar added to D's loss (see :mod:`ganbook.penalties`)."""
+
+
 @dataclass(frozen=True)
 class Objective:
-    """The game being played: D minimises ``d_loss``, G minimises ``g_loss``."""
+    """The game being played: D minimises ``d_loss`` (+ a weighted penalty), G minimises ``g_loss``.
+
+    With ``g_features`` set, G instead minimises ``g_features(h(real), h(fake))``
+    on D's hidden features ``h = D.features`` (feature matching).
+    """
 
     d_loss: Callable[[Tensor, Tensor], Tensor] = d_loss_bce
     g_loss: Callable[[Tensor], Tensor] = g_loss_nonsaturating
+    penalty: Penalty | None = None
+    penalty_weight: float = 0.0
+    g_features: Callable[[Tensor, Tensor], Tensor] | None = None
 
 
 def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
@@ -81,6 +92,7 @@ class Trainer:
         device: torch.device | str = "cpu",
         lr_schedule: Callable[[int], float] | None = None,
         ema_decay: float | None = None,
+        instance_noise: Callable[[int], float] | None = None,
     ) -> None:
         self.G, self.D = generator.to(device), discriminator.to(device)
         self.sample_real = sample_real
@@ -99,6 +111,10 @@ class Trainer:
         # lr_schedule(step) multiplies both optimisers' initial learning rates
         self.lr_schedule = lr_schedule
         self._base_lrs = [[g["lr"] for g in opt.param_groups] for opt in (opt_g, opt_d)]
+        # instance_noise(step) is the std of Gaussian noise added to everything D sees
+        # (Sonderby et al., 2017; Arjovsky & Bottou, 2017): it makes the two
+        # distributions overlap, so D cannot separate them perfectly
+        self.instance_noise = instance_noise
 
     # -- sampling ---------------------------------------------------------
     def latent(self, n: int, rng: torch.Generator | None = None) -> Tensor:
@@ -119,26 +135,43 @@ class Trainer:
         G.train(was_training)
         return out
 
+    def _seen_by_d(self, x: Tensor) -> Tensor:
+        """``x`` plus instance noise of the current step's std (``x`` itself without noise)."""
+        if self.instance_noise is None:
+            return x
+        sigma = self.instance_noise(self.step)
+        if sigma <= 0:
+            return x
+        return x + sigma * torch.randn(x.shape, generator=self.rng).to(x.device)
+
     # -- one step ---------------------------------------------------------
     def train_step(self) -> dict[str, float]:
         """``n_critic`` discriminator updates, then one generator update."""
-        bs = self.batch_size
+        bs, obj = self.batch_size, self.objective
         if self.lr_schedule is not None:
             factor = self.lr_schedule(self.step)
             for opt, base in zip((self.opt_g, self.opt_d), self._base_lrs):
                 for group, lr in zip(opt.param_groups, base):
                     group["lr"] = lr * factor
         for _ in range(self.n_critic):
-            real = self.sample_real(bs, self.rng).to(self.device)
+            real = self._seen_by_d(self.sample_real(bs, self.rng).to(self.device))
             with torch.no_grad():
-                fake = self.G(self.latent(bs))
-            loss_d = self.objective.d_loss(as_logits(self.D(real)), as_logits(self.D(fake)))
+                fake = self._seen_by_d(self.G(self.latent(bs)))
+            loss_d = obj.d_loss(as_logits(self.D(real)), as_logits(self.D(fake)))
+            if obj.penalty is not None:
+                loss_d = loss_d + obj.penalty_weight * obj.penalty(self.D, real, fake, self.rng)
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
 
-        fake = self.G(self.latent(bs))
-        loss_g = self.objective.g_loss(as_logits(self.D(fake)))
+        fake = self._seen_by_d(self.G(self.latent(bs)))
+        if obj.g_features is not None:
+            real = self._seen_by_d(self.sample_real(bs, self.rng).to(self.device))
+            with torch.no_grad():
+                real_features = self.D.features(real)
+            loss_g = obj.g_features(real_features, self.D.features(fake))
+        else:
+            loss_g = obj.g_loss(as_logits(self.D(fake)))
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()

@@ -58,3 +58,37 @@ def test_saturating_gradient_vanishes_nonsaturating_does_not():
 def test_as_logits_rejects_wrong_shape():
     with pytest.raises(ValueError, match=r"one number per sample"):
         losses.as_logits(torch.zeros(4, 3))
+
+
+def test_label_smoothing_by_hand_and_default_unchanged():
+    a = 0.9
+    real = -sum(a * math.log(sig(l)) + (1 - a) * math.log(1 - sig(l)) for l in (2.0, -1.0, 0.0)) / 3
+    fake = -(math.log(1 - sig(-3.0)) + math.log(1 - sig(0.5))) / 2
+    assert losses.d_loss_bce(REAL, FAKE, real_label=a).item() == pytest.approx(real + fake, rel=1e-6)
+    assert losses.d_loss_bce(REAL, FAKE, real_label=1.0).item() == pytest.approx(losses.d_loss_bce(REAL, FAKE).item())
+
+
+def test_wasserstein_hinge_least_squares_by_hand():
+    # real scores 2, -1, 0 (mean 1/3); fake scores -3, 0.5 (mean -1.25)
+    assert losses.d_loss_wasserstein(REAL, FAKE).item() == pytest.approx(-1.25 - 1 / 3)
+    assert losses.g_loss_wasserstein(FAKE).item() == pytest.approx(1.25)
+    # hinge: max(0, 1 - r) = 0, 2, 1 -> 1; max(0, 1 + f) = 0, 1.5 -> 0.75
+    assert losses.d_loss_hinge(REAL, FAKE).item() == pytest.approx(1.0 + 0.75)
+    assert losses.g_loss_hinge(FAKE).item() == pytest.approx(1.25)
+    # least squares: (r - 1)^2 = 1, 4, 1 -> 2; f^2 = 9, 0.25 -> 4.625
+    assert losses.d_loss_least_squares(REAL, FAKE).item() == pytest.approx(0.5 * 2 + 0.5 * 4.625)
+    assert losses.g_loss_least_squares(FAKE).item() == pytest.approx(0.5 * (16 + 0.25) / 2)
+
+
+def test_hinge_is_not_wasserstein_beyond_the_margin():
+    far = torch.tensor([5.0]), torch.tensor([-5.0])  # both beyond the margin: hinge is satisfied
+    assert losses.d_loss_hinge(*far).item() == 0.0
+    assert losses.d_loss_wasserstein(*far).item() == pytest.approx(-10.0)  # keeps pushing
+
+
+def test_feature_matching_by_hand_and_shape_check():
+    real = torch.tensor([[1.0, 2.0], [3.0, 4.0]])  # mean (2, 3)
+    fake = torch.tensor([[0.0, 0.0], [2.0, 2.0], [1.0, 1.0]])  # mean (1, 1)
+    assert losses.g_loss_feature_matching(real, fake).item() == pytest.approx(1.0 + 4.0)
+    with pytest.raises(ValueError, match="feature matching"):
+        losses.g_loss_feature_matching(real, torch.zeros(3, 5))

@@ -6,6 +6,7 @@ choices when the name is unknown. The toys are also importable directly.
 """
 
 from .catalog import DataSpec, catalog, load
+from .mixtures import GaussianMixture2D, Spiral, grid, ring
 from .toys import Gaussian1D
 
-__all__ = ["DataSpec", "catalog", "load", "Gaussian1D"]
+__all__ = ["DataSpec", "catalog", "load", "Gaussian1D", "GaussianMixture2D", "Spiral", "grid", "ring"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import DataError
+from .mixtures import Spiral, grid, ring
 from .toys import Gaussian1D
 
 
@@ -33,6 +34,27 @@ def catalog() -> list[DataSpec]:
             source="generated from a seed",
             offline=True,
             make=Gaussian1D,
+        ),
+        DataSpec(
+            name="ring",
+            description="8 Gaussians on a circle of radius 2, std 0.02 (chapters 2-4)",
+            source="generated from a seed",
+            offline=True,
+            make=ring,
+        ),
+        DataSpec(
+            name="grid",
+            description="25 Gaussians at {-4,-2,0,2,4}^2, std 0.05 (chapters 3-4)",
+            source="generated from a seed",
+            offline=True,
+            make=grid,
+        ),
+        DataSpec(
+            name="spiral",
+            description="a noisy 1.5-turn spiral, a connected 2-D shape (chapter 2)",
+            source="generated from a seed",
+            offline=True,
+            make=Spiral,
         ),
     ]
 

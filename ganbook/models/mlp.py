@@ -70,11 +70,18 @@ class MLPDiscriminator(nn.Module):
         self.in_dim = in_dim
         self.net = mlp_layers([in_dim, *hidden, 1], activation)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def _flat(self, x: Tensor) -> Tensor:
         x = x.reshape(x.shape[0], -1)
         if x.shape[1] != self.in_dim:
             raise ValueError(
                 f"discriminator expects inputs with {self.in_dim} features, got {x.shape[1]}"
             )
-        return self.net(x).squeeze(1)
+        return x
+
+    def features(self, x: Tensor) -> Tensor:
+        """The last hidden layer's activations, shape ``(N, hidden[-1])`` (for feature matching)."""
+        return self.net[:-1](self._flat(x))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.net(self._flat(x)).squeeze(1)
 

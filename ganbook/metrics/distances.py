@@ -1,4 +1,4 @@
-"""Distances between distributions that have known answers.
+"""One-dimensional distances between a sample and a distribution, or two samples.
 
 1-D: the Wasserstein-1 distance and the Kolmogorov-Smirnov statistic, both
 between a sample and an exact distribution, or between two samples.

@@ -1,0 +1,137 @@
+"""Many small 2-D runs at once: variants x seeds, on both CPU cores.
+
+Chapters 3 and 4 compare several ways of training the same toy GAN over several
+seeds. Each run is a :class:`Variant` (what differs from the plain GAN) applied
+to one :class:`~ganbook.experiments.toy2d.Toy2DConfig` and one seed. The runs
+are independent and tiny, so :func:`run_all` spreads them over worker processes
+with one thread each (two workers are about twice as fast as one process on a
+two-core machine). Every run is seeded, so the results do not depend on which
+worker ran what.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .. import metrics
+from ..data import GaussianMixture2D
+from ..train import Every, Objective, Trainer
+from . import toy2d
+
+
+@dataclass(frozen=True)
+class LinearNoise:
+    """Instance-noise schedule: std ``start`` at step 0, falling linearly to 0 at ``steps``."""
+
+    start: float
+    steps: int
+
+    def __call__(self, step: int) -> float:
+        return self.start * max(0.0, 1.0 - step / self.steps)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of training: its name and what it changes from the plain GAN.
+
+    Everything here must pickle (module-level functions, partials, dataclasses),
+    because the runs go to worker processes.
+    """
+
+    name: str
+    objective: Objective = Objective()
+    discriminator: Callable[[toy2d.Toy2DConfig], nn.Module] | None = None
+    noise_start: float = 0.0  # instance noise std at step 0 (falls linearly to 0)
+    config_changes: dict[str, Any] = field(default_factory=dict)
+
+    def config(self, base: toy2d.Toy2DConfig, seed: int) -> toy2d.Toy2DConfig:
+        return replace(base, seed=seed, **self.config_changes)
+
+
+@dataclass
+class ModeTracker:
+    """Callback: every step it is called, record the mode histogram and G's gradient norm."""
+
+    target: GaussianMixture2D
+    n_samples: int = 1000
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, trainer: Trainer) -> None:
+        grads = [p.grad for p in trainer.G.parameters() if p.grad is not None]
+        gnorm = float(torch.sqrt(sum((g**2).sum() for g in grads))) if grads else float("nan")
+        x = trainer.generate(self.n_samples, seed=7, ema=False).numpy()
+        report = metrics.mode_report(x, self.target.centers(), self.target.std)
+        self.records.append({"step": trainer.step, "counts": np.asarray(report.counts),
+                             "high_quality": report.high_quality, "g_grad_norm": gnorm})
+
+
+def run_one(variant: Variant, base: toy2d.Toy2DConfig, seed: int, track_every: int = 0) -> dict[str, Any]:
+    """Train one variant with one seed; return its metrics, final samples, losses and tracks."""
+    torch.set_num_threads(1)
+    config = variant.config(base, seed)
+    noise = LinearNoise(variant.noise_start, config.steps) if variant.noise_start > 0 else None
+    callbacks, tracker = [], None
+    target = toy2d.dataset(config)
+    if track_every and isinstance(target, GaussianMixture2D):
+        tracker = ModeTracker(target)
+        callbacks.append(Every(track_every, tracker, at_start=False))
+    trainer = toy2d.train(config, callbacks=callbacks, progress=False, objective=variant.objective,
+                          discriminator=variant.discriminator, instance_noise=noise)
+    return {
+        "variant": variant.name,
+        "seed": seed,
+        "metrics": toy2d.evaluate(trainer, config),
+        "samples": trainer.generate(config.eval_samples).numpy(),
+        "history": trainer.history,
+        "tracks": tracker.records if tracker else [],
+    }
+
+
+def run_all(variants: list[Variant], base: toy2d.Toy2DConfig, seeds: list[int] | range,
+            track_every: int = 0, workers: int | None = None, progress: bool = True) -> list[dict[str, Any]]:
+    """Every variant with every seed, in that order; ``workers`` processes (default: CPU count, at most 2)."""
+    jobs = [(v, base, s, track_every) for v in variants for s in seeds]
+    workers = workers or min(2, os.cpu_count() or 1)
+    bar = tqdm(total=len(jobs), disable=not progress, desc="runs")
+    try:
+        if workers <= 1:
+            results = []
+            for job in jobs:
+                results.append(run_one(*job))
+                bar.update(1)
+            return results
+        ctx = multiprocessing.get_context("spawn")  # a clean interpreter: safe with torch's threads
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(run_one, *job) for job in jobs]
+            for _ in cf.as_completed(futures):
+                bar.update(1)
+            return [f.result() for f in futures]
+    finally:
+        bar.close()
+
+
+def summary(results: list[dict[str, Any]], keys: tuple[str, ...] = ("modes", "high_quality", "reverse_kl")
+            ) -> dict[str, dict[str, tuple[float, float]]]:
+    """Mean and standard deviation over seeds of each metric, per variant (in order of appearance)."""
+    table: dict[str, dict[str, tuple[float, float]]] = {}
+    for name in dict.fromkeys(r["variant"] for r in results):
+        rows = [r["metrics"] for r in results if r["variant"] == name]
+        table[name] = {k: _mean_std([m[k] for m in rows]) for k in keys}
+    return table
+
+
+def _mean_std(values: list[float]) -> tuple[float, float]:
+    """Mean and std; ``(inf, nan)`` if any value is infinite (a run with no high-quality sample)."""
+    a = np.asarray(values, dtype=np.float64)
+    if not np.all(np.isfinite(a)):
+        return float("inf"), float("nan")
+    return float(a.mean()), float(a.std())

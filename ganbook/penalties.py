@@ -1,0 +1,44 @@
+"""Regularisers of the discriminator that need D itself, not just its outputs.
+
+Each takes the discriminator, a real batch and a generated batch (and the
+trainer's random stream, for determinism) and returns a scalar to *add* to D's
+loss, before the weight that :class:`ganbook.train.Objective` applies.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+def _input_gradients(D: nn.Module, x: Tensor) -> Tensor:
+    """Gradient of sum_i D(x_i) with respect to each input, flattened to ``(N, features)``."""
+    x = x.detach().requires_grad_(True)
+    out = D(x).sum()
+    (grad,) = torch.autograd.grad(out, x, create_graph=True)
+    return grad.reshape(grad.shape[0], -1)
+
+
+def gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
+    r"""WGAN-GP penalty (Gulrajani et al., 2017), used with weight :math:`\lambda = 10`.
+
+    .. math:: \mathbb{E}_{\hat x}\big[(\lVert \nabla_{\hat x} f(\hat x) \rVert_2 - 1)^2\big],
+              \quad \hat x = \epsilon x + (1 - \epsilon)\tilde x,\; \epsilon \sim U[0, 1]
+
+    on random points between real ``x`` and generated :math:`\tilde x` (both ``(N, ...)``).
+    """
+    if real.shape != fake.shape:
+        raise ValueError(f"real and fake batches differ in shape: {tuple(real.shape)} and {tuple(fake.shape)}")
+    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), generator=rng).to(real.device)
+    mixed = eps * real.detach() + (1 - eps) * fake.detach()
+    return ((_input_gradients(D, mixed).norm(dim=1) - 1.0) ** 2).mean()
+
+
+def r1_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
+    r"""R1 penalty (Mescheder et al., 2018) on real data, used with weight :math:`\gamma / 2`.
+
+    .. math:: \mathbb{E}_x\big[\lVert \nabla_x D(x) \rVert_2^2\big]
+
+    ``fake`` and ``rng`` are unused; they keep the signature of every penalty.
+    """
+    return (_input_gradients(D, real) ** 2).sum(dim=1).mean()
