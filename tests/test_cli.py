@@ -71,3 +71,12 @@ def test_data_lists_offline_sets(tmp_path):
 def test_help():
     result = run("--help", cwd=Path.cwd())
     assert result.returncode == 0 and "train" in result.stdout and "evaluate" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["toy2d", "fixed-g"])
+def test_chapter_2_to_4_models_train_and_evaluate_identically(tmp_path, name):
+    first = run("train", name, "--profile", "smoke", "--quiet", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = run("evaluate", f"checkpoints/{name}-smoke.pt", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert metrics_line(again.stdout) == metrics_line(first.stdout)

@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 from scipy import integrate, stats
-from scipy.special import expit
+from scipy.special import expit, log_expit
 
 LogDensity = Callable[[np.ndarray], np.ndarray]
 
@@ -104,13 +104,15 @@ def value_at_optimum(logp_data: LogDensity, logp_g: LogDensity, lo: float, hi: f
                      points: Sequence[float] | None = None) -> float:
     r""":math:`V(G, D^*) = \int p_{data} \log D^* + p_g \log(1 - D^*)\,dx` by quadrature.
 
-    Goodfellow et al. (2014, Thm. 1) show it equals :math:`2\,JSD(p_{data}\|p_g) - \log 4`;
-    chapter 2 checks that numerically with :func:`js_divergence`.
+    :math:`\log D^*` and :math:`\log(1 - D^*)` are evaluated as log-sigmoids of the
+    log-density ratio, the form in which :func:`optimal_discriminator` defines
+    :math:`D^*`. Goodfellow et al. (2014, Thm. 1) show the result equals
+    :math:`2\,JSD(p_{data}\|p_g) - \log 4`; chapter 2 checks that numerically
+    against :func:`js_divergence`, which integrates the divergence's own formula.
     """
     def f(x: float) -> float:
         ld, lg = float(logp_data(np.asarray(x))), float(logp_g(np.asarray(x)))
-        lsum = np.logaddexp(ld, lg)
-        return math.exp(ld) * (ld - lsum) + math.exp(lg) * (lg - lsum)
+        return math.exp(ld) * float(log_expit(ld - lg)) + math.exp(lg) * float(log_expit(lg - ld))
 
     return _quad(f, lo, hi, points)
 
