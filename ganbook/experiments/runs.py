@@ -59,7 +59,7 @@ class Variant:
 
 @dataclass
 class ModeTracker:
-    """Callback: every step it is called, record the mode histogram and G's gradient norm."""
+    """Callback: each time it is called, record the mode histogram, some samples and G's gradient norm."""
 
     target: GaussianMixture2D
     n_samples: int = 1000
@@ -70,7 +70,7 @@ class ModeTracker:
         gnorm = float(torch.sqrt(sum((g**2).sum() for g in grads))) if grads else float("nan")
         x = trainer.generate(self.n_samples, seed=7, ema=False).numpy()
         report = metrics.mode_report(x, self.target.centers(), self.target.std)
-        self.records.append({"step": trainer.step, "counts": np.asarray(report.counts),
+        self.records.append({"step": trainer.step, "counts": np.asarray(report.counts), "samples": x[:500],
                              "high_quality": report.high_quality, "g_grad_norm": gnorm})
 
 
