@@ -46,14 +46,15 @@ $(VENDOR)/.done: Makefile
 
 vendor: $(VENDOR)/.done
 
-# The execution cache is keyed on notebook text only: drop it when ganbook's
-# code changes, so a chapter never shows outputs of older library code.
+# The execution cache is keyed on notebook text only: drop it (and Sphinx's
+# doctrees, or unchanged chapters are not even re-read) when ganbook's code
+# changes, so a chapter never shows outputs of older library code.
 CODE_HASH = $(shell cat $$(find ganbook -name '*.py' | sort) pyproject.toml | sha256sum | cut -c1-16)
 
 book: install vendor
 	@mkdir -p _build
 	@if [ "$$(cat _build/.ganbook-code 2>/dev/null)" != "$(CODE_HASH)" ]; then \
-	  echo "ganbook changed: re-executing every chapter"; rm -rf _build/.jupyter_cache; fi
+	  echo "ganbook changed: re-executing every chapter"; rm -rf _build/.jupyter_cache _build/.doctrees; fi
 	GANBOOK_PROFILE=cpu $(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "$(CODE_HASH)" > _build/.ganbook-code
 
