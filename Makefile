@@ -29,7 +29,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-$(VENDOR)/.done: Makefile
+# The stamp's name carries the package list, so only a new list fetches again.
+VENDOR_STAMP := $(VENDOR)/.done-$(shell echo '$(NPM_PKGS)' | sha256sum | cut -c1-12)
+
+$(VENDOR_STAMP):
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/tmp
 	cd $(VENDOR)/tmp && npm pack --silent $(NPM_PKGS) >/dev/null
 	cd $(VENDOR)/tmp && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
@@ -44,7 +47,7 @@ $(VENDOR)/.done: Makefile
 	rm -rf $(VENDOR)/tmp
 	touch $@
 
-vendor: $(VENDOR)/.done
+vendor: $(VENDOR_STAMP)
 
 # The execution cache is keyed on notebook text only: drop it (and Sphinx's
 # doctrees, or unchanged chapters are not even re-read) when ganbook's code
