@@ -1,4 +1,4 @@
-"""Command line: ``python -m ganbook {train,evaluate,data} ...``.
+"""Command line: ``python -m ganbook {train,evaluate,data,bench} ...``.
 
 ``train NAME --profile P`` trains a model, prints its metrics and writes
 ``checkpoints/NAME-P.pt`` with its manifest ``NAME-P.json``; ``evaluate PATH``
@@ -89,6 +89,20 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import bench_data  # imports torchvision and PIL only when asked
+
+    print(f"the tutorials' MLP GAN on mnist5k, {args.steps} steps of batch {args.batch_size}, one process")
+    result = bench_data(args.steps, args.batch_size)
+    print(f"{'data path':36}{'steps/s':>10}{'s fetching':>12}{'s total':>10}")
+    for name, r in result.items():
+        print(f"{name:36}{args.steps / r['total']:10.1f}{r['data']:12.2f}{r['total']:10.2f}")
+    slow, fast = result.values()
+    print(f"ganbook's data path is {slow['data'] / fast['data']:.0f}x faster at fetching batches; "
+          f"whole training steps are {slow['total'] / fast['total']:.2f}x faster")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ganbook", description="Train, evaluate and inspect the GAN book's models.")
     p.add_argument("--version", action="version", version=f"ganbook {__version__}")
@@ -109,6 +123,12 @@ def parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("data", help="list the data sets and whether they are available offline")
     d.set_defaults(func=cmd_data)
+
+    b = sub.add_parser("bench", help="time the tutorials' per-sample data path against ganbook's in-memory one")
+    b.add_argument("what", choices=["data"], help="what to benchmark (data: the input pipeline)")
+    b.add_argument("--steps", type=int, default=300, help="training steps per path (default: 300)")
+    b.add_argument("--batch-size", type=int, default=64, help="batch size, as in the tutorials (default: 64)")
+    b.set_defaults(func=cmd_bench)
     return p
 
 

@@ -80,3 +80,11 @@ def test_chapter_2_to_4_models_train_and_evaluate_identically(tmp_path, name):
     again = run("evaluate", f"checkpoints/{name}-smoke.pt", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert metrics_line(again.stdout) == metrics_line(first.stdout)
+
+
+def test_bench_data_prints_both_paths_and_a_ratio(tmp_path):
+    out = run("bench", "data", "--steps", "40", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    ratio = float(re.search(r"data path is (\d+)x faster", out.stdout).group(1))
+    assert ratio >= 3
+    assert "per-sample DataLoader" in out.stdout and "in-memory tensor" in out.stdout
