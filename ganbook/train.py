@@ -62,6 +62,12 @@ def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
     return factor
 
 
+def grad_norm(module: nn.Module) -> float:
+    """Euclidean norm of all of ``module``'s current parameter gradients (NaN if it has none)."""
+    grads = [p.grad for p in module.parameters() if p.grad is not None]
+    return float(torch.sqrt(sum((g**2).sum() for g in grads))) if grads else float("nan")
+
+
 class Every:
     """Run ``fn(trainer)`` after every ``n``-th step (and after step 0 if ``at_start``)."""
 
@@ -144,6 +150,10 @@ class Trainer:
             return x
         return x + sigma * torch.randn(x.shape, generator=self.rng).to(x.device)
 
+    def _real_batch(self) -> Tensor:
+        """A batch of real samples on the device, as D sees it."""
+        return self._seen_by_d(self.sample_real(self.batch_size, self.rng).to(self.device))
+
     # -- one step ---------------------------------------------------------
     def train_step(self) -> dict[str, float]:
         """``n_critic`` discriminator updates, then one generator update."""
@@ -154,7 +164,7 @@ class Trainer:
                 for group, lr in zip(opt.param_groups, base):
                     group["lr"] = lr * factor
         for _ in range(self.n_critic):
-            real = self._seen_by_d(self.sample_real(bs, self.rng).to(self.device))
+            real = self._real_batch()
             with torch.no_grad():
                 fake = self._seen_by_d(self.G(self.latent(bs)))
             loss_d = obj.d_loss(as_logits(self.D(real)), as_logits(self.D(fake)))
@@ -166,7 +176,7 @@ class Trainer:
 
         fake = self._seen_by_d(self.G(self.latent(bs)))
         if obj.g_features is not None:
-            real = self._seen_by_d(self.sample_real(bs, self.rng).to(self.device))
+            real = self._real_batch()
             with torch.no_grad():
                 real_features = self.D.features(real)
             loss_g = obj.g_features(real_features, self.D.features(fake))

@@ -140,3 +140,9 @@ def test_saturating_gradient_vanishes_against_a_trained_discriminator():
     first, last = records[0], records[-1]
     assert last["accuracy"] > 0.9 and last["mean_d_fake"] < first["mean_d_fake"]
     assert last["non-saturating"] > 10 * last["saturating"]
+
+
+def test_format_summary_prints_percent_and_marks_runs_without_hq_samples():
+    text = runs.format_summary({"a": {"modes": (20.0, 2.8), "high_quality": (0.151, 0.074), "reverse_kl": (0.83, 0.16)},
+                                "b": {"modes": (1.0, 0.0), "high_quality": (0.0, 0.0), "reverse_kl": (math.inf, math.nan)}})
+    assert "15.1 +- 7.4" in text and "20.0 +- 2.8" in text and "no HQ sample" in text

@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 
 from .. import metrics
 from ..data import GaussianMixture2D
-from ..train import Every, Objective, Trainer
+from ..train import Every, Objective, Trainer, grad_norm
 from . import toy2d
 
 
@@ -66,8 +66,7 @@ class ModeTracker:
     records: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, trainer: Trainer) -> None:
-        grads = [p.grad for p in trainer.G.parameters() if p.grad is not None]
-        gnorm = float(torch.sqrt(sum((g**2).sum() for g in grads))) if grads else float("nan")
+        gnorm = grad_norm(trainer.G)  # left over from the step that just ran
         x = trainer.generate(self.n_samples, seed=7, ema=False).numpy()
         report = metrics.mode_report(x, self.target.centers(), self.target.std)
         self.records.append({"step": trainer.step, "counts": np.asarray(report.counts), "samples": x[:500],
@@ -127,6 +126,20 @@ def summary(results: list[dict[str, Any]], keys: tuple[str, ...] = ("modes", "hi
         rows = [r["metrics"] for r in results if r["variant"] == name]
         table[name] = {k: _mean_std([m[k] for m in rows]) for k in keys}
     return table
+
+
+def format_summary(table: dict[str, dict[str, tuple[float, float]]]) -> str:
+    """The rows of :func:`summary` (or published rows of the same shape) as a text table."""
+    def cell(mean: float, std: float, scale: float = 1.0, digits: int = 2) -> str:
+        if not np.isfinite(mean):
+            return "no HQ sample"
+        return f"{scale * mean:.{digits}f} +- {scale * std:.{digits}f}"
+
+    lines = [f"{'':32}{'modes captured':>16}{'high quality %':>18}{'reverse KL':>16}"]
+    for name, row in table.items():
+        lines.append(f"{name:32}{cell(*row['modes'], digits=1):>16}"
+                     f"{cell(*row['high_quality'], scale=100, digits=1):>18}{cell(*row['reverse_kl']):>16}")
+    return "\n".join(lines)
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from ..losses import as_logits, g_loss_nonsaturating, g_loss_saturating
-from ..train import Every, Trainer
+from ..train import Every, Trainer, grad_norm
 from . import toy2d
 
 
@@ -32,7 +32,7 @@ class GradientProbe:
         for name, loss_fn in (("saturating", g_loss_saturating), ("non-saturating", g_loss_nonsaturating)):
             trainer.G.zero_grad(set_to_none=True)
             loss_fn(as_logits(trainer.D(trainer.G(z)))).backward()
-            row[name] = float(torch.sqrt(sum((p.grad**2).sum() for p in trainer.G.parameters())))
+            row[name] = grad_norm(trainer.G)
         trainer.G.zero_grad(set_to_none=True)
         with torch.no_grad():
             fake_p = torch.sigmoid(trainer.D(trainer.G(z)))

@@ -11,7 +11,6 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -97,10 +96,7 @@ def evaluate(trainer: Trainer, config: Toy2DConfig) -> dict[str, float]:
 def train(config: Toy2DConfig, callbacks: list | tuple = (), progress: bool = True,
           **build_kwargs: Any) -> Trainer:
     """Build and train a 2-D toy GAN (``build_kwargs`` go to :func:`build`)."""
-    fit_keys = {"checkpoint", "checkpoint_every", "manifest"}
-    fit_kwargs = {k: build_kwargs.pop(k) for k in list(build_kwargs) if k in fit_keys}
-    trainer = build(config, **build_kwargs)
-    return trainer.fit(config.steps, callbacks=callbacks, progress=progress, **fit_kwargs)
+    return build(config, **build_kwargs).fit(config.steps, callbacks=callbacks, progress=progress)
 
 
 def config_dict(config: Toy2DConfig) -> dict[str, Any]:
