@@ -68,4 +68,4 @@ notebooks: install
 	$(BIN)/jupytext --to ipynb book/[0-9]*.md
 
 clean:
-	rm -rf _build
+	rm -rf _build book/checkpoints

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
 from . import __version__, checkpoints, profiles
-from .data import catalog
+from .data import catalog, mnist5k
 from .errors import CheckpointError, GanbookError
-from .experiments import fixed_g, gaussian1d, toy2d
+from .experiments import (cgan, cgan_projection, classifier, dcgan_digits, fixed_g, gaussian1d, infogan, mlp_digits,
+                          store, toy2d)
 
 
 def experiments() -> dict[str, ModuleType]:
     """The models ``train`` knows, by name. Each module has NAME, Config, build, train, evaluate."""
-    return {m.NAME: m for m in (gaussian1d, fixed_g, toy2d)}
+    return {m.NAME: m for m in (gaussian1d, fixed_g, toy2d, classifier, mlp_digits, dcgan_digits, cgan, cgan_projection,
+                                infogan)}
 
 
 def _experiment(name: str) -> ModuleType:
@@ -39,23 +40,19 @@ def _format(metrics: dict[str, float]) -> str:
 def cmd_train(args: argparse.Namespace) -> int:
     exp = _experiment(args.name)
     profile = profiles.resolve(args.profile)
-    config = exp.Config.for_profile(profile)
-    out = Path(args.out) / f"{exp.NAME}-{profile}.pt"
-    command = f"python -m ganbook train {exp.NAME} --profile {profile}"
-    manifest = {"name": exp.NAME, "profile": profile, "command": command, "config": exp.config_dict(config)}
-    trainer = exp.build(config, device=profiles.device(profile))
-    if args.resume and out.exists():
-        trainer.resume(out)
-        print(f"resumed {out} at step {trainer.step}")
-    start = time.perf_counter()
-    trainer.fit(config.steps, progress=not args.quiet, checkpoint=out,
-                checkpoint_every=args.checkpoint_every, manifest=manifest)
-    seconds = time.perf_counter() - start
-    result = exp.evaluate(trainer, config)
-    written = trainer.save(out, {**manifest, "metrics": result, "train_seconds": round(seconds, 2)})
-    print(f"{exp.NAME} ({profile}): {config.steps} steps in {seconds:.1f} s")
+    if exp is classifier:  # not a GAN: a plain supervised run, shipped as package data
+        out, result, seconds = classifier.train_and_save(profile, args.out, progress=not args.quiet)
+        print(f"{exp.NAME} ({profile}): trained in {seconds:.1f} s")
+    else:
+        out = store.checkpoint_path(exp, profile, args.out)
+        if args.resume and out.exists():
+            print(f"resuming {out}")
+        trainer, written = store.train_and_save(exp, profile, args.out, resume=args.resume, progress=not args.quiet,
+                                                checkpoint_every=args.checkpoint_every)
+        result, seconds = written["metrics"], written["train_seconds"]
+        print(f"{exp.NAME} ({profile}): {trainer.step} steps in {seconds:.1f} s")
     print(f"metrics: {_format(result)}")
-    print(f"wrote {out} and {checkpoints.manifest_path(out)} (sha256 {written['sha256'][:12]}...)")
+    print(f"wrote {out} and {checkpoints.manifest_path(out)} (sha256 {checkpoints.sha256(out)[:12]}...)")
     return 0
 
 
@@ -63,6 +60,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     path = Path(args.checkpoint)
     manifest = checkpoints.read_manifest(path) if path.exists() else {}
     exp = _experiment(manifest.get("name", "?")) if manifest else None
+    if exp is classifier:
+        model = classifier.load(path)
+        test = mnist5k("test")
+        print(f"{exp.NAME}: metrics: test_accuracy={classifier.accuracy(model, test.images, test.labels):.4f}")
+        return 0
     if exp is None:
         checkpoints.load(path)  # raises the right one-line error
         raise CheckpointError(f"{path} names no known model in its manifest: rebuild it with `python -m ganbook train NAME`")

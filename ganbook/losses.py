@@ -126,6 +126,25 @@ def g_loss_feature_matching(real_features: Tensor, fake_features: Tensor) -> Ten
     return ((real_features.mean(0) - fake_features.mean(0)) ** 2).sum()
 
 
+def info_nll(code_class: Tensor, code_cont: Tensor, q_class_logits: Tensor, q_cont_mean: Tensor,
+             cont_weight: float = 1.0) -> Tensor:
+    r"""InfoGAN's information loss (Chen et al., 2016): minus a lower bound on :math:`I(c; G(z, c))`, up to a constant.
+
+    Q sees ``G(z, c)`` and predicts the codes: a categorical code as class logits
+    ``(N, K)`` against its index ``code_class (N,)``, and continuous codes as the
+    means ``(N, M)`` of unit-variance Gaussians against ``code_cont (N, M)``:
+
+    .. math:: L_I = \mathbb{E}ig[-\log Q(c_{cat} \mid x)ig]
+              + w \, \mathbb{E}ig[	frac12 \lVert c_{cont} - \mu_Q(x) Vert^2ig]
+
+    (the Gaussian's :math:`	frac{M}{2}\log 2\pi` is left out: it has no gradient).
+    """
+    nll = F.cross_entropy(q_class_logits, code_class)
+    if code_cont.shape[1]:
+        nll = nll + cont_weight * 0.5 * ((code_cont - q_cont_mean) ** 2).sum(1).mean()
+    return nll
+
+
 def value_function(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
     r"""The GAN value :math:`V(G, D) = \mathbb{E}[\log D(x)] + \mathbb{E}[\log(1 - D(G(z)))]`."""
     return -d_loss_bce(real_logits, fake_logits)

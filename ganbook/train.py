@@ -27,8 +27,16 @@ from . import checkpoints
 from .errors import CheckpointError, TrainingDiverged
 from .losses import as_logits, d_loss_bce, g_loss_nonsaturating
 
-SampleReal = Callable[[int, torch.Generator], Tensor]
-"""``sample_real(n, rng)`` returns a batch of ``n`` real samples drawn with ``rng``."""
+SampleReal = Callable[[int, torch.Generator], "Tensor | tuple[Tensor, Tensor]"]
+"""``sample_real(n, rng)`` returns ``n`` real samples drawn with ``rng``, or ``(samples, conditions)``.
+
+With conditions (a conditional GAN's labels, LAPGAN's coarse images) the trainer
+calls ``G(z, c)`` and ``D(x, c)``, and the fakes of a step get the conditions of
+that step's real batch.
+"""
+
+SampleLatent = Callable[[int, torch.Generator], Tensor]
+"""``sample_latent(n, rng)``: ``n`` latent vectors; the default is ``z ~ N(0, I)``."""
 
 
 Penalty = Callable[[nn.Module, Tensor, Tensor, torch.Generator], Tensor]
@@ -48,6 +56,11 @@ class Objective:
     penalty: Penalty | None = None
     penalty_weight: float = 0.0
     g_features: Callable[[Tensor, Tensor], Tensor] | None = None
+    info: Callable[[Tensor, Tensor], Tensor] | None = None
+    info_weight: float = 1.0
+    """InfoGAN: ``info(z, q)`` is the negative log-likelihood of the codes in ``z``
+    under D's Q head output ``q``; with it set, D must have ``heads(x) -> (logits, q)``,
+    and both D (with Q) and G add ``info_weight * info`` to their losses."""
 
 
 def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
@@ -99,6 +112,7 @@ class Trainer:
         lr_schedule: Callable[[int], float] | None = None,
         ema_decay: float | None = None,
         instance_noise: Callable[[int], float] | None = None,
+        sample_latent: SampleLatent | None = None,
     ) -> None:
         self.G, self.D = generator.to(device), discriminator.to(device)
         self.sample_real = sample_real
@@ -121,23 +135,28 @@ class Trainer:
         # (Sonderby et al., 2017; Arjovsky & Bottou, 2017): it makes the two
         # distributions overlap, so D cannot separate them perfectly
         self.instance_noise = instance_noise
+        self.sample_latent = sample_latent
 
     # -- sampling ---------------------------------------------------------
     def latent(self, n: int, rng: torch.Generator | None = None) -> Tensor:
-        """``n`` latent vectors ``z ~ N(0, I)`` of shape ``(n, G.latent_dim)`` on the device."""
-        z = torch.randn(n, self.G.latent_dim, generator=rng or self.rng)
+        """``n`` latent vectors ``(n, G.latent_dim)`` on the device: ``N(0, I)`` unless ``sample_latent`` is set."""
+        rng = rng or self.rng
+        z = self.sample_latent(n, rng) if self.sample_latent else torch.randn(n, self.G.latent_dim, generator=rng)
         return z.to(self.device)
 
     @torch.no_grad()
-    def generate(self, n: int, seed: int = 1234, ema: bool = True) -> Tensor:
-        """``n`` samples (CPU tensor) with latents from their own seeded stream.
+    def generate(self, n: int, seed: int = 1234, ema: bool = True, condition: Tensor | None = None,
+                 z: Tensor | None = None) -> Tensor:
+        """``n`` samples (CPU tensor) with latents from their own seeded stream (or the given ``z``).
 
-        Uses the averaged generator when there is one and ``ema`` is true.
+        Uses the averaged generator when there is one and ``ema`` is true;
+        ``condition`` (n rows) is passed on to a conditional G.
         """
         G = self.G_ema if (ema and self.G_ema is not None) else self.G
         was_training = G.training
         G.eval()
-        out = G(self.latent(n, torch.Generator().manual_seed(seed))).cpu()
+        z = self.latent(n, torch.Generator().manual_seed(seed)) if z is None else z.to(self.device)
+        out = (G(z) if condition is None else G(z, condition.to(self.device))).cpu()
         G.train(was_training)
         return out
 
@@ -150,9 +169,22 @@ class Trainer:
             return x
         return x + sigma * torch.randn(x.shape, generator=self.rng).to(x.device)
 
-    def _real_batch(self) -> Tensor:
-        """A batch of real samples on the device, as D sees it."""
-        return self._seen_by_d(self.sample_real(self.batch_size, self.rng).to(self.device))
+    def _real_batch(self) -> tuple[Tensor, Tensor | None]:
+        """A batch of real samples on the device as D sees it, and their conditions (or None)."""
+        out = self.sample_real(self.batch_size, self.rng)
+        x, c = out if isinstance(out, tuple) else (out, None)
+        return self._seen_by_d(x.to(self.device)), (None if c is None else c.to(self.device))
+
+    def _d_out(self, x: Tensor, c: Tensor | None, z: Tensor) -> tuple[Tensor, Tensor]:
+        """D's logits on ``x`` (given conditions ``c``) and the InfoGAN loss of codes ``z`` (0 without)."""
+        if self.objective.info is not None:
+            logits, q = self.D.heads(x)
+            return as_logits(logits), self.objective.info(z, q)
+        logits = self.D(x) if c is None else self.D(x, c)
+        return as_logits(logits), x.new_zeros(())
+
+    def _g(self, z: Tensor, c: Tensor | None) -> Tensor:
+        return self.G(z) if c is None else self.G(z, c)
 
     # -- one step ---------------------------------------------------------
     def train_step(self) -> dict[str, float]:
@@ -164,24 +196,29 @@ class Trainer:
                 for group, lr in zip(opt.param_groups, base):
                     group["lr"] = lr * factor
         for _ in range(self.n_critic):
-            real = self._real_batch()
+            real, c = self._real_batch()
+            z = self.latent(bs)
             with torch.no_grad():
-                fake = self._seen_by_d(self.G(self.latent(bs)))
-            loss_d = obj.d_loss(as_logits(self.D(real)), as_logits(self.D(fake)))
+                fake = self._seen_by_d(self._g(z, c))
+            real_logits, _ = self._d_out(real, c, z)
+            fake_logits, info = self._d_out(fake, c, z)
+            loss_d = obj.d_loss(real_logits, fake_logits) + obj.info_weight * info
             if obj.penalty is not None:
                 loss_d = loss_d + obj.penalty_weight * obj.penalty(self.D, real, fake, self.rng)
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
 
-        fake = self._seen_by_d(self.G(self.latent(bs)))
+        z = self.latent(bs)
+        fake = self._seen_by_d(self._g(z, c))  # the last real batch's conditions
         if obj.g_features is not None:
-            real = self._real_batch()
+            real, _ = self._real_batch()
             with torch.no_grad():
                 real_features = self.D.features(real)
             loss_g = obj.g_features(real_features, self.D.features(fake))
         else:
-            loss_g = obj.g_loss(as_logits(self.D(fake)))
+            fake_logits, info = self._d_out(fake, c, z)
+            loss_g = obj.g_loss(fake_logits) + obj.info_weight * info
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()

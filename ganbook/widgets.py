@@ -71,3 +71,48 @@ def figure_slider(
     """Render ``render(v)`` for every ``v`` in ``values`` and put the frames on a slider."""
     frames = [to_png(render(v), dpi=dpi) for v in values]
     return frame_slider(frames, [fmt.format(v) for v in values], description=description, **kwargs)
+
+
+def frame_picker(frames: Sequence[bytes], options: Sequence[str], description: str = "pick",
+                 start: int = 0) -> w.VBox:
+    """Buttons (one per option) that choose which PNG frame is shown: chapter 7's label picker.
+
+    Same mechanism as :func:`frame_slider`: the buttons' ``index`` is ``jslink``-ed
+    to a ``Stack``, so the choice also works in the built site.
+    """
+    if len(frames) != len(options) or not frames:
+        raise ValueError(f"frame_picker needs one frame per option, got {len(frames)} frames and {len(options)} options")
+    images = [w.Image(value=f, format="png", layout=w.Layout(max_width="100%")) for f in frames]
+    stack = w.Stack(images, selected_index=start)
+    buttons = w.ToggleButtons(options=list(options), index=start, description=description,
+                              style={"button_width": "2.6em"})
+    box = w.VBox([buttons, stack])
+    box.links = [w.jslink((buttons, "index"), (stack, "selected_index"))]
+    return box
+
+
+def grid_slider(frames: Sequence[Sequence[bytes]], labels_a: Sequence[str], labels_b: Sequence[str],
+                description_a: str = "a", description_b: str = "b") -> w.VBox:
+    """Two sliders over a 2-D table of PNG frames, ``frames[i][j]`` for slider values ``(a_i, b_j)``.
+
+    Links only copy a value from one widget to another, so the 2-D choice is
+    built from nested stacks: slider a picks the row (an outer ``Stack`` whose
+    children are ``Stack`` s), slider b is linked to every inner stack. Chapter 8
+    puts InfoGAN's two continuous codes on it.
+    """
+    if not frames or any(len(row) != len(labels_b) for row in frames) or len(frames) != len(labels_a):
+        raise ValueError("grid_slider needs frames[i][j] for every pair of labels_a[i], labels_b[j]")
+    mid_a, mid_b = len(labels_a) // 2, len(labels_b) // 2
+    rows = [w.Stack([w.Image(value=f, format="png", layout=w.Layout(max_width="100%")) for f in row],
+                    selected_index=mid_b) for row in frames]
+    outer = w.Stack(rows, selected_index=mid_a)
+    sliders = []
+    for labels, description, mid in ((labels_a, description_a, mid_a), (labels_b, description_b, mid_b)):
+        s = w.SelectionSlider(options=list(labels), index=mid, description=description, continuous_update=True)
+        s.layout = w.Layout(width="min(100%, 420px)")
+        sliders.append(s)
+    links = [w.jslink((sliders[0], "index"), (outer, "selected_index"))]
+    links += [w.jslink((sliders[1], "index"), (row, "selected_index")) for row in rows]
+    box = w.VBox([w.HBox(sliders), outer])
+    box.links = links
+    return box

@@ -4,7 +4,10 @@
 - :mod:`.divergences`: KL and JS for normals, densities and histograms, the
   optimal discriminator, W1 between point clouds (chapters 2 and 4);
 - :mod:`.modes`: modes captured, high-quality share and reverse KL on the
-  ring and grid mixtures (chapters 3 and 4).
+  ring and grid mixtures (chapters 3 and 4);
+- :mod:`.images`: Frechet distance, KID, precision/recall, class coverage and
+  nearest-neighbour distance of generated images (chapters 5-9), on features
+  from :mod:`.features` (the digit classifier offline, Inception-v3 if available).
 """
 
 from .distances import ks_samples, ks_to_normal, wasserstein1_normals, wasserstein1_samples, wasserstein1_to_normal
@@ -27,3 +30,10 @@ __all__ = [
     "optimal_discriminator", "value_at_optimum", "wasserstein1_points",
     "ModeReport", "assign_modes", "mode_report",
 ]
+
+from .images import ClassReport, class_report, frechet_distance, kid, nearest_neighbour_distance, precision_recall
+
+__all__ += ["ClassReport", "class_report", "frechet_distance", "kid", "nearest_neighbour_distance", "precision_recall"]
+from .clusters import cluster_accuracy, confusion
+
+__all__ += ["cluster_accuracy", "confusion"]

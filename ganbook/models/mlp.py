@@ -43,10 +43,12 @@ class MLPGenerator(nn.Module):
         hidden: Sequence[int] = (32, 32),
         activation: Callable[[], nn.Module] = nn.ReLU,
         out_activation: Callable[[], nn.Module] | None = None,
+        out_shape: Sequence[int] | None = None,
     ) -> None:
         super().__init__()
         self.latent_dim = latent_dim
         self.out_dim = out_dim
+        self.out_shape = tuple(out_shape) if out_shape is not None else None  # e.g. (1, 28, 28) for images
         self.net = mlp_layers([latent_dim, *hidden, out_dim], activation, out_activation)
 
     def forward(self, z: Tensor) -> Tensor:
@@ -54,7 +56,8 @@ class MLPGenerator(nn.Module):
             raise ValueError(
                 f"generator expects z of shape (N, {self.latent_dim}), got {tuple(z.shape)}"
             )
-        return self.net(z)
+        x = self.net(z)
+        return x if self.out_shape is None else x.reshape(x.shape[0], *self.out_shape)
 
 
 class MLPDiscriminator(nn.Module):

@@ -1,0 +1,86 @@
+"""Chapter 8: InfoGAN on mnist5k, with no labels in training, and how well its class code clusters digits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import torch
+
+from .. import metrics, profiles
+from ..data import mnist5k
+from ..models.infogan import InfoCodes, InfoGANDiscriminator, InfoGANGenerator
+from ..train import Objective, Trainer
+from . import digits
+from .mlp_digits import DigitsGANConfig, config_dict
+
+NAME = "infogan"
+
+
+@dataclass(frozen=True)
+class InfoGANConfig(DigitsGANConfig):
+    noise_dim: int = 62  # as in the paper's MNIST model: 62 noise + 10 categorical + 2 continuous
+    n_cont: int = 2
+    width: int = 32
+    lr_g: float = 1e-3  # the paper: G 1e-3, D 2e-4; D here 5e-4 (see for_profile)
+    info_weight: float = 1.0
+    cont_weight: float = 0.1
+    fc: int = 512  # the paper: 1024 (and width 64)
+
+    @classmethod
+    def for_profile(cls, profile: str | None = None, **changes: Any) -> "InfoGANConfig":
+        base = DigitsGANConfig.for_profile(profile)
+        sizes = profiles.choose(profile, smoke=dict(width=8, fc=64, steps=40, lr=5e-4), cpu=dict(steps=3000, lr=5e-4),
+                                gpu=dict(width=64, fc=1024, steps=20000, batch_size=128))
+        return replace(cls(**vars(base)), **{**sizes, **changes})
+
+    @property
+    def codes(self) -> InfoCodes:
+        return InfoCodes(self.noise_dim, 10, self.n_cont, self.cont_weight)
+
+
+def build(config: InfoGANConfig, device: torch.device | str = "cpu") -> Trainer:
+    torch.manual_seed(config.seed)
+    codes = config.codes
+    G = InfoGANGenerator(codes.dim, config.width, config.fc)
+    D = InfoGANDiscriminator(config.width, config.fc, 10, config.n_cont)
+    return Trainer(G, D, sample_real=mnist5k("train", device).sample,  # images only: no labels
+                   opt_g=torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas),
+                   opt_d=torch.optim.Adam(D.parameters(), lr=config.lr, betas=config.betas),
+                   objective=Objective(info=codes.loss, info_weight=config.info_weight),
+                   batch_size=config.batch_size, seed=config.seed, device=device, sample_latent=codes.sample)
+
+
+@torch.no_grad()
+def q_classes(trainer: Trainer, images: torch.Tensor) -> torch.Tensor:
+    """Q's most likely categorical code for each image ``(n, 1, 28, 28)``: ``(n,)``."""
+    D = trainer.D.eval()
+    out = torch.cat([D.heads(images[i:i + 500].to(trainer.device))[1][:, :10].argmax(1).cpu()
+                     for i in range(0, len(images), 500)])
+    D.train()
+    return out
+
+
+def code_accuracy(trainer: Trainer, config: InfoGANConfig, per_code: int = 100, seed: int = 1) -> float:
+    """Generate ``per_code`` digits for each categorical code (random noise and continuous codes),
+    classify them with the shipped classifier, match codes to digits one-to-one; the share that matches."""
+    codes = config.codes
+    g = torch.Generator().manual_seed(seed)
+    cat = torch.arange(codes.n_cat).repeat_interleave(per_code)
+    n = len(cat)
+    z = codes.make(torch.randn(n, codes.noise_dim, generator=g), cat, torch.rand(n, codes.n_cont, generator=g) * 2 - 1)
+    accuracy, _ = metrics.cluster_accuracy(cat, digits.predict(trainer.generate(n, z=z)))
+    return accuracy
+
+
+def evaluate(trainer: Trainer, config: InfoGANConfig) -> dict[str, float]:
+    """Cluster accuracy of Q's code on the 1,000 held-out real digits, the same seen from G
+    (:func:`code_accuracy`), and chapter 6's metrics of G's samples."""
+    test = digits.reference().test
+    accuracy, _ = metrics.cluster_accuracy(q_classes(trainer, test.images), test.labels)
+    return {"cluster_accuracy": accuracy, "code_accuracy": code_accuracy(trainer, config),
+            **digits.measure(trainer.generate(config.eval_samples))}
+
+
+Config = InfoGANConfig
+__all__ = ["NAME", "Config", "build", "evaluate", "config_dict", "q_classes", "code_accuracy"]

@@ -1,0 +1,98 @@
+"""Label-conditioned DCGANs (chapter 7): G(z, y), and two ways for D to see the label.
+
+- :class:`ConditionalGenerator`: the label's one-hot vector joins z (Mirza &
+  Osindero, 2014) and sets the scale and shift of every batch norm
+  (conditional batch norm), ``(n, latent_dim), (n,) -> (n, 1, 28, 28)``.
+- :class:`ConcatDiscriminator`: the one-hot label as 10 constant input planes
+  beside the image, ``(n, 1 + 10, 28, 28)`` into chapter 5's D.
+- :class:`ProjectionDiscriminator` (Miyato & Koyama, 2018): the label enters
+  only at the end, as an inner product with D's pooled features,
+  ``logit = psi(phi(x)) + embed(y) . sum_hw phi(x)``.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .dcgan import DCGANDiscriminator, dcgan_init
+
+
+def _check_labels(y: Tensor, n_classes: int, n: int) -> None:
+    if y.dim() != 1 or y.shape[0] != n:
+        raise ValueError(f"expected {n} labels of shape ({n},), got {tuple(y.shape)}")
+    if y.numel() and (int(y.min()) < 0 or int(y.max()) >= n_classes):
+        raise ValueError(f"labels must lie in 0..{n_classes - 1}, got {int(y.min())}..{int(y.max())}")
+
+
+class ConditionalBatchNorm2d(nn.Module):
+    """Batch norm whose scale and shift are looked up per class (de Vries et al., 2017; Miyato & Koyama, 2018)."""
+
+    def __init__(self, channels: int, n_classes: int) -> None:
+        super().__init__()
+        self.norm = nn.BatchNorm2d(channels, affine=False)
+        self.gain = nn.Embedding(n_classes, channels)
+        self.bias = nn.Embedding(n_classes, channels)
+        nn.init.ones_(self.gain.weight)
+        nn.init.zeros_(self.bias.weight)
+
+    def forward(self, x: Tensor, y: Tensor) -> Tensor:  # (n, c, h, w), (n,) -> (n, c, h, w)
+        return self.norm(x) * self.gain(y)[:, :, None, None] + self.bias(y)[:, :, None, None]
+
+
+class ConditionalGenerator(nn.Module):
+    """Chapter 5's DCGAN generator with the label in two places: ``[z, one_hot(y)]`` as input,
+    and class-conditional batch norm after each hidden layer.
+
+    ``(n, latent_dim), (n,) -> (n, 1, 28, 28)``; the layers match :class:`DCGANGenerator`.
+    """
+
+    def __init__(self, latent_dim: int = 100, n_classes: int = 10, width: int = 16) -> None:
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.project = nn.ConvTranspose2d(latent_dim + n_classes, 4 * width, 7, 1, 0, bias=False)  # -> 7x7
+        self.norm1 = ConditionalBatchNorm2d(4 * width, n_classes)
+        self.up = nn.ConvTranspose2d(4 * width, 2 * width, 4, 2, 1, bias=False)  # -> 14x14
+        self.norm2 = ConditionalBatchNorm2d(2 * width, n_classes)
+        self.out = nn.ConvTranspose2d(2 * width, 1, 4, 2, 1)  # -> 28x28
+        dcgan_init(self)
+        for m in (self.norm1, self.norm2):
+            nn.init.ones_(m.gain.weight)
+            nn.init.zeros_(m.bias.weight)
+
+    def forward(self, z: Tensor, y: Tensor) -> Tensor:
+        _check_labels(y, self.n_classes, z.shape[0])
+        h = self.project(torch.cat([z, F.one_hot(y, self.n_classes).to(z)], 1)[:, :, None, None])
+        h = F.relu(self.norm1(h, y))
+        h = F.relu(self.norm2(self.up(h), y))
+        return torch.tanh(self.out(h))
+
+
+class ConcatDiscriminator(DCGANDiscriminator):
+    """Chapter 5's D on the image stacked with ``n_classes`` planes holding the one-hot label."""
+
+    def __init__(self, width: int = 16, n_classes: int = 10) -> None:
+        super().__init__(width, channels=1 + n_classes)
+        self.n_classes = n_classes
+
+    def forward(self, x: Tensor, y: Tensor) -> Tensor:  # (n, 1, 28, 28), (n,) -> (n, 1)
+        _check_labels(y, self.n_classes, x.shape[0])
+        planes = F.one_hot(y, self.n_classes).to(x)[:, :, None, None].expand(-1, -1, *x.shape[2:])
+        return super().forward(torch.cat([x, planes], 1))
+
+
+class ProjectionDiscriminator(DCGANDiscriminator):
+    """Chapter 5's D plus a class embedding projected onto its pooled last features."""
+
+    def __init__(self, width: int = 16, n_classes: int = 10) -> None:
+        super().__init__(width)
+        self.n_classes = n_classes
+        self.embed = nn.Embedding(n_classes, 2 * width)  # one 2w-vector per class
+        dcgan_init(self.embed)
+
+    def forward(self, x: Tensor, y: Tensor) -> Tensor:  # (n, 1, 28, 28), (n,) -> (n, 1)
+        _check_labels(y, self.n_classes, x.shape[0])
+        h = self.body(x)  # (n, 2w, 7, 7)
+        pooled = h.sum((2, 3))  # (n, 2w)
+        return self.head(h).flatten(1) + (self.embed(y) * pooled).sum(1, keepdim=True)
