@@ -10,7 +10,7 @@ import torch
 from .. import metrics, profiles
 from ..data import mnist5k
 from ..models.infogan import InfoCodes, InfoGANDiscriminator, InfoGANGenerator
-from ..train import Objective, Trainer
+from ..train import Objective, Trainer, linear_decay
 from . import digits
 from .mlp_digits import DigitsGANConfig, config_dict
 
@@ -48,7 +48,8 @@ def build(config: InfoGANConfig, device: torch.device | str = "cpu") -> Trainer:
                    opt_g=torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas),
                    opt_d=torch.optim.Adam(D.parameters(), lr=config.lr, betas=config.betas),
                    objective=Objective(info=codes.loss, info_weight=config.info_weight),
-                   batch_size=config.batch_size, seed=config.seed, device=device, sample_latent=codes.sample)
+                   batch_size=config.batch_size, seed=config.seed, device=device, sample_latent=codes.sample,
+                   lr_schedule=linear_decay(config.steps, 0.5))  # both rates fall to 0 over the second half
 
 
 @torch.no_grad()
