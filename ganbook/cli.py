@@ -46,7 +46,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         out = store.checkpoint_path(exp, profile, args.out)
         if args.resume and out.exists():
-            print(f"resuming {out}")
+            print(f"resumed {out} (continuing to the profile's step count)")
         trainer, written = store.train_and_save(exp, profile, args.out, resume=args.resume, progress=not args.quiet,
                                                 checkpoint_every=args.checkpoint_every)
         result, seconds = written["metrics"], written["train_seconds"]

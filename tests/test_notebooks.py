@@ -40,4 +40,5 @@ def test_chapter_has_the_six_part_skeleton(md):
     text = md.read_text()
     assert "ganbook" in text and "show(" in text, "core code shown with ganbook.show"
     assert "## Exercises" in text and "## References" in text
-    assert any(w in text for w in ("frame_slider", "figure_slider", "gan_lab_view")), "an interactive part"
+    assert any(w in text for w in ("frame_slider", "figure_slider", "gan_lab_view", "frame_picker", "grid_slider")), \
+        "an interactive part"
