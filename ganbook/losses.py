@@ -134,10 +134,10 @@ def info_nll(code_class: Tensor, code_cont: Tensor, q_class_logits: Tensor, q_co
     ``(N, K)`` against its index ``code_class (N,)``, and continuous codes as the
     means ``(N, M)`` of unit-variance Gaussians against ``code_cont (N, M)``:
 
-    .. math:: L_I = \mathbb{E}ig[-\log Q(c_{cat} \mid x)ig]
-              + w \, \mathbb{E}ig[	frac12 \lVert c_{cont} - \mu_Q(x) Vert^2ig]
+    .. math:: L_I = \mathbb{E}\big[-\log Q(c_{cat} \mid x)\big]
+              + w \, \mathbb{E}\big[\tfrac12 \lVert c_{cont} - \mu_Q(x) \rVert^2\big]
 
-    (the Gaussian's :math:`	frac{M}{2}\log 2\pi` is left out: it has no gradient).
+    (the Gaussian's :math:`\tfrac{M}{2}\log 2\pi` is left out: it has no gradient).
     """
     nll = F.cross_entropy(q_class_logits, code_class)
     if code_cont.shape[1]:
