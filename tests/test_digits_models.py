@@ -68,6 +68,10 @@ def test_info_codes_round_trip():
     noise, cat, cont = codes.split(z)
     assert torch.equal(codes.make(noise, cat, cont), z)
     assert set(cat.tolist()) == {0, 1, 2, 3} and float(cont.abs().max()) <= 1
+    assert float(noise.std()) == pytest.approx(1.0, abs=0.05)
+    quiet = InfoCodes(noise_dim=3, n_cat=4, n_cont=2, noise_std=0.2)
+    quiet_noise, quiet_cat, _ = quiet.split(quiet.sample(500, torch.Generator().manual_seed(1)))
+    assert torch.allclose(quiet_noise, 0.2 * noise) and torch.equal(quiet_cat, cat)  # same draws, scaled
 
 
 def test_pyramid_inverts_exactly_and_bands_are_differences():

@@ -26,6 +26,7 @@ class InfoGANConfig(DigitsGANConfig):
     info_weight: float = 1.0
     cont_weight: float = 0.1
     fc: int = 512  # the paper: 1024 (and width 64)
+    noise_std: float = 0.2  # the paper: 1; see InfoCodes and chapter 8
 
     @classmethod
     def for_profile(cls, profile: str | None = None, **changes: Any) -> "InfoGANConfig":
@@ -36,7 +37,7 @@ class InfoGANConfig(DigitsGANConfig):
 
     @property
     def codes(self) -> InfoCodes:
-        return InfoCodes(self.noise_dim, 10, self.n_cont, self.cont_weight)
+        return InfoCodes(self.noise_dim, 10, self.n_cont, self.cont_weight, self.noise_std)
 
 
 def build(config: InfoGANConfig, device: torch.device | str = "cpu") -> Trainer:
@@ -69,7 +70,7 @@ def code_accuracy(trainer: Trainer, config: InfoGANConfig, per_code: int = 100, 
     g = torch.Generator().manual_seed(seed)
     cat = torch.arange(codes.n_cat).repeat_interleave(per_code)
     n = len(cat)
-    z = codes.make(torch.randn(n, codes.noise_dim, generator=g), cat, torch.rand(n, codes.n_cont, generator=g) * 2 - 1)
+    z = codes.make(codes.noise(n, g), cat, torch.rand(n, codes.n_cont, generator=g) * 2 - 1)
     accuracy, _ = metrics.cluster_accuracy(cat, digits.predict(trainer.generate(n, z=z)))
     return accuracy
 

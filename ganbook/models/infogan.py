@@ -3,7 +3,7 @@
 The networks follow the paper's MNIST model (fully connected layers, then
 convolutions), at a width that fits a laptop. G's latent is
 ``z = [noise (noise_dim), one_hot(c_cat) (n_cat), c_cont (n_cont)]`` with
-``noise ~ N(0, I)``, ``c_cat`` uniform over ``n_cat`` classes and ``c_cont ~ U(-1, 1)``.
+``noise ~ N(0, noise_std^2 I)``, ``c_cat`` uniform over ``n_cat`` classes and ``c_cont ~ U(-1, 1)``.
 :class:`InfoCodes` draws such latents and splits them again; Q (a head on D's
 features) predicts the codes back from the image.
 """
@@ -22,12 +22,18 @@ from .dcgan import dcgan_init
 
 @dataclass(frozen=True)
 class InfoCodes:
-    """The layout of an InfoGAN latent: ``noise_dim`` noise, ``n_cat`` one-hot, ``n_cont`` uniform codes."""
+    """The layout of an InfoGAN latent: ``noise_dim`` noise, ``n_cat`` one-hot, ``n_cont`` uniform codes.
+
+    ``noise_std`` scales the noise (the paper: 1). A smaller scale leaves the
+    one-hot code most of the latent's spread, so G's first layers separate the
+    categories from the start (see chapter 8).
+    """
 
     noise_dim: int = 62
     n_cat: int = 10
     n_cont: int = 2
     cont_weight: float = 1.0
+    noise_std: float = 1.0
 
     @property
     def dim(self) -> int:
@@ -37,9 +43,13 @@ class InfoCodes:
         """Assemble latents ``(n, dim)`` from noise ``(n, noise_dim)``, class indices ``(n,)`` and codes ``(n, n_cont)``."""
         return torch.cat([noise, F.one_hot(cat, self.n_cat).to(noise), cont.to(noise)], 1)
 
+    def noise(self, n: int, rng: torch.Generator | None = None) -> Tensor:
+        """``n`` noise vectors ``(n, noise_dim)`` from ``N(0, noise_std^2 I)``."""
+        return torch.randn(n, self.noise_dim, generator=rng) * self.noise_std
+
     def sample(self, n: int, rng: torch.Generator) -> Tensor:
         """``n`` latents from the prior (a trainer's ``sample_latent``)."""
-        noise = torch.randn(n, self.noise_dim, generator=rng)
+        noise = self.noise(n, rng)
         cat = torch.randint(self.n_cat, (n,), generator=rng)
         cont = torch.rand(n, self.n_cont, generator=rng) * 2 - 1
         return self.make(noise, cat, cont)
