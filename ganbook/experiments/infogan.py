@@ -70,7 +70,7 @@ def code_accuracy(trainer: Trainer, config: InfoGANConfig, per_code: int = 100, 
     g = torch.Generator().manual_seed(seed)
     cat = torch.arange(codes.n_cat).repeat_interleave(per_code)
     n = len(cat)
-    z = codes.make(codes.noise(n, g), cat, torch.rand(n, codes.n_cont, generator=g) * 2 - 1)
+    z = codes.make(codes.noise(n, g), cat, codes.cont(n, g))
     accuracy, _ = metrics.cluster_accuracy(cat, digits.predict(trainer.generate(n, z=z)))
     return accuracy
 

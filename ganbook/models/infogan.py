@@ -47,12 +47,15 @@ class InfoCodes:
         """``n`` noise vectors ``(n, noise_dim)`` from ``N(0, noise_std^2 I)``."""
         return torch.randn(n, self.noise_dim, generator=rng) * self.noise_std
 
+    def cont(self, n: int, rng: torch.Generator | None = None) -> Tensor:
+        """``n`` continuous codes ``(n, n_cont)`` from ``U(-1, 1)``."""
+        return torch.rand(n, self.n_cont, generator=rng) * 2 - 1
+
     def sample(self, n: int, rng: torch.Generator) -> Tensor:
         """``n`` latents from the prior (a trainer's ``sample_latent``)."""
         noise = self.noise(n, rng)
         cat = torch.randint(self.n_cat, (n,), generator=rng)
-        cont = torch.rand(n, self.n_cont, generator=rng) * 2 - 1
-        return self.make(noise, cat, cont)
+        return self.make(noise, cat, self.cont(n, rng))
 
     def split(self, z: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """``z (n, dim) -> (noise (n, noise_dim), class index (n,), codes (n, n_cont))``."""
