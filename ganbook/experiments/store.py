@@ -55,8 +55,11 @@ def train_and_save(exp: ModuleType, profile: str | None = None, folder: str | os
     return trainer, written
 
 
-def _cached(exp: ModuleType, profile: str, folder: str | os.PathLike | None) -> tuple[Trainer, dict[str, Any]] | None:
-    """The checkpointed run if its manifest names this config, this code and a finished run; else None."""
+def cached(exp: ModuleType, profile: str | None = None, folder: str | os.PathLike | None = None
+           ) -> tuple[Trainer, dict[str, Any]] | None:
+    """The checkpointed run if its manifest names this config, this code and a finished run; else None
+    (nothing is trained: a chapter can show another chapter's result only when it exists)."""
+    profile = profiles.resolve(profile)
     config = exp.Config.for_profile(profile)
     path = checkpoint_path(exp, profile, folder)
     if not path.exists():
@@ -77,7 +80,7 @@ def load_or_train(exp: ModuleType, profile: str | None = None, folder: str | os.
                   progress: bool = True) -> tuple[Trainer, dict[str, Any]]:
     """The trained ``exp`` from its checkpoint if that matches this config and code, else a fresh training run."""
     profile = profiles.resolve(profile)
-    return _cached(exp, profile, folder) or train_and_save(exp, profile, folder, progress=progress)
+    return cached(exp, profile, folder) or train_and_save(exp, profile, folder, progress=progress)
 
 
 def _train_in_worker(module_name: str, profile: str, folder: str | None) -> None:
@@ -93,7 +96,7 @@ def load_or_train_all(exps: list[ModuleType], profile: str | None = None, folder
     bit-for-bit the same as ``train_and_save`` under ``torch.set_num_threads(1)``.
     """
     profile = profiles.resolve(profile)
-    missing = [exp for exp in exps if _cached(exp, profile, folder) is None]
+    missing = [exp for exp in exps if cached(exp, profile, folder) is None]
     if len(missing) == 1 or (missing and workers == 1):
         for exp in missing:
             train_and_save(exp, profile, folder, progress=False)
