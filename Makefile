@@ -65,7 +65,7 @@ test: install
 	GANBOOK_PROFILE=smoke MPLBACKEND=agg $(BIN)/python -m pytest --nbval -q
 
 notebooks: install
-	$(BIN)/jupytext --to ipynb book/[0-9]*.md
+	$(BIN)/jupytext --update --to ipynb book/[0-9]*.md  # --update keeps cell ids: no churn
 
 clean:
 	rm -rf _build book/checkpoints

@@ -61,6 +61,19 @@ class Objective:
     """InfoGAN: ``info(z, q)`` is the negative log-likelihood of the codes in ``z``
     under D's Q head output ``q``; with it set, D must have ``heads(x) -> (logits, q)``,
     and both D (with Q) and G add ``info_weight * info`` to their losses."""
+    info_view: Callable[[Tensor, torch.Generator], Tensor] | None = None
+    info_view_loss: Callable[[Tensor, Tensor], Tensor] | None = None
+    info_view_weight: float = 1.0
+    """InfoGAN with views: Q also reads codes back from ``info_view(fake, rng)``, a
+    randomly changed copy of each fake (e.g. :func:`ganbook.augment.random_affine`);
+    ``info_view_loss(z, q_view)`` scores the codes that change must not alter, and
+    ``info_weight * info_view_weight`` times it joins both players' losses."""
+
+    def __post_init__(self) -> None:
+        if (self.info_view is None) != (self.info_view_loss is None):
+            raise ValueError("Objective: set info_view and info_view_loss together (the change, and the codes it keeps)")
+        if self.info_view is not None and self.info is None:
+            raise ValueError("Objective: info_view needs info, InfoGAN's loss; set info=codes.loss as well")
 
 
 def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
@@ -175,11 +188,19 @@ class Trainer:
         x, c = out if isinstance(out, tuple) else (out, None)
         return self._seen_by_d(x.to(self.device)), (None if c is None else c.to(self.device))
 
-    def _d_out(self, x: Tensor, c: Tensor | None, z: Tensor) -> tuple[Tensor, Tensor]:
-        """D's logits on ``x`` (given conditions ``c``) and the InfoGAN loss of codes ``z`` (0 without)."""
-        if self.objective.info is not None:
+    def _d_out(self, x: Tensor, c: Tensor | None, z: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """D's logits on ``x`` (given conditions ``c``) and, for fakes made from latents ``z``,
+        the InfoGAN loss of their codes (0 for real ``x``, ``z=None``, or without InfoGAN)."""
+        obj = self.objective
+        if obj.info is not None and z is not None:
             logits, q = self.D.heads(x)
-            return as_logits(logits), self.objective.info(z, q)
+            info = obj.info(z, q)
+            if obj.info_view is not None:
+                _, q_view = self.D.heads(obj.info_view(x, self.rng))
+                info = info + obj.info_view_weight * obj.info_view_loss(z, q_view)
+            return as_logits(logits), info
+        if obj.info is not None:
+            return as_logits(self.D.heads(x)[0]), x.new_zeros(())
         logits = self.D(x) if c is None else self.D(x, c)
         return as_logits(logits), x.new_zeros(())
 
@@ -200,7 +221,7 @@ class Trainer:
             z = self.latent(bs)
             with torch.no_grad():
                 fake = self._seen_by_d(self._g(z, c))
-            real_logits, _ = self._d_out(real, c, z)
+            real_logits, _ = self._d_out(real, c)
             fake_logits, info = self._d_out(fake, c, z)
             loss_d = obj.d_loss(real_logits, fake_logits) + obj.info_weight * info
             if obj.penalty is not None:

@@ -7,7 +7,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ganbook import latent, losses, pyramid, widgets
+from ganbook import augment, latent, losses, pyramid, widgets
+from ganbook.train import Objective
 from ganbook.experiments import cgan, infogan, lapgan, mlp_digits, store
 from ganbook.models.classifier import DigitClassifier
 from ganbook.models.conditional import ConcatDiscriminator, ConditionalGenerator, ProjectionDiscriminator
@@ -112,6 +113,43 @@ def test_picker_and_grid_slider_are_linked_in_the_browser():
         widgets.frame_picker([b"a"], ["0", "1"])
 
 
+def test_cat_loss_is_the_categorical_term_of_the_info_loss():
+    codes = InfoCodes(noise_dim=3, n_cat=4, n_cont=2, cont_weight=0.0)
+    z = codes.sample(8, torch.Generator().manual_seed(2))
+    q = torch.randn(8, 6, generator=torch.Generator().manual_seed(3))
+    _, cat, _ = codes.split(z)
+    naive = sum(-math.log(math.exp(q[i, cat[i]]) / sum(math.exp(v) for v in q[i, :4])) for i in range(8)) / 8
+    assert float(codes.cat_loss(z, q)) == pytest.approx(naive, rel=1e-6)
+    assert float(codes.cat_loss(z, q)) == pytest.approx(float(codes.loss(z, q)), rel=1e-6)  # cont_weight 0
+
+
+def test_random_affine_keeps_blank_pixels_and_is_the_identity_at_zero():
+    x = torch.rand(6, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    same = augment.random_affine(x, torch.Generator().manual_seed(1), degrees=0, shift=0, scale=0)
+    assert torch.allclose(same, x, atol=1e-5)
+    blank = augment.random_affine(-torch.ones(6, 1, 28, 28), torch.Generator().manual_seed(1))
+    assert torch.allclose(blank, -torch.ones(6, 1, 28, 28), atol=1e-6)  # what comes in from outside is background
+    a = augment.random_affine(x, torch.Generator().manual_seed(1))
+    assert torch.equal(a, augment.random_affine(x, torch.Generator().manual_seed(1)))  # seeded
+    assert float((a - x).abs().mean()) > 0.1  # and it does move the pixels
+    bar = -torch.ones(1, 1, 28, 28)
+    bar[..., 13:15, :] = 1  # a horizontal bar: rotating it puts ink above and below the middle rows
+    turned = augment.random_affine(bar.repeat(64, 1, 1, 1), torch.Generator().manual_seed(4), shift=0, scale=0)
+    assert float((turned[..., :12, :] > 0).float().mean()) > 0.005
+    leaf = x.clone().requires_grad_(True)
+    augment.random_affine(leaf, torch.Generator()).sum().backward()
+    assert leaf.grad is not None and float(leaf.grad.abs().sum()) > 0  # G can be trained through it
+    with pytest.raises(ValueError, match=r"\(n, c, h, w\)"):
+        augment.random_affine(torch.zeros(28, 28), torch.Generator())
+
+
+def test_objective_rejects_half_a_view():
+    with pytest.raises(ValueError, match="together"):
+        Objective(info=InfoCodes().loss, info_view=augment.random_affine)
+    with pytest.raises(ValueError, match="needs info"):
+        Objective(info_view=augment.random_affine, info_view_loss=InfoCodes().cat_loss)
+
+
 def test_conditional_training_resumes_bit_for_bit(tmp_path):
     config = cgan.Config.for_profile("smoke", steps=6)
     whole = cgan.build(config).fit(6, progress=False)
@@ -135,14 +173,31 @@ def test_infogan_objective_trains_q():
     with torch.no_grad():
         after = float(codes.loss(z, trainer.D.heads(trainer.G(z))[1]))
     assert after < before - 0.3  # Q learns to read the codes back
+    assert trainer.objective.info_view is not None  # with the rotated-copy term (config.view_weight)
+
+
+def test_infogan_with_views_resumes_bit_for_bit(tmp_path):
+    config = infogan.Config.for_profile("smoke", steps=6)
+    whole = infogan.build(config).fit(6, progress=False)
+    infogan.build(config).fit(3, progress=False, checkpoint=tmp_path / "i.pt")
+    resumed = infogan.build(config)
+    resumed.resume(tmp_path / "i.pt")
+    resumed.fit(6, progress=False)
+    for a, b in zip(whole.D.state_dict().values(), resumed.D.state_dict().values()):
+        assert torch.equal(a, b)
+    plain = infogan.build(infogan.Config.for_profile("smoke", steps=6, view_weight=0.0)).fit(6, progress=False)
+    assert plain.objective.info_view is None and plain.history != whole.history
 
 
 def test_load_or_train_reuses_a_matching_checkpoint_and_retrains_a_stale_one(tmp_path):
+    assert store.cached(mlp_digits, "smoke", tmp_path) is None  # nothing trained yet, and cached() trains nothing
     first, manifest = store.load_or_train(mlp_digits, "smoke", tmp_path, progress=False)
     again, manifest2 = store.load_or_train(mlp_digits, "smoke", tmp_path, progress=False)
     assert manifest2["sha256"] == manifest["sha256"] and again.step == first.step
+    assert store.cached(mlp_digits, "smoke", tmp_path)[1]["sha256"] == manifest["sha256"]
     path = store.checkpoint_path(mlp_digits, "smoke", tmp_path)
     path.write_bytes(b"broken")  # damaged: trained again, and written again
+    assert store.cached(mlp_digits, "smoke", tmp_path) is None
     _, manifest3 = store.load_or_train(mlp_digits, "smoke", tmp_path, progress=False)
     assert manifest3["metrics"] == manifest["metrics"]
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import torch
 
 from .. import metrics, profiles
+from ..augment import random_affine
 from ..data import mnist5k
 from ..models.infogan import InfoCodes, InfoGANDiscriminator, InfoGANGenerator
 from ..train import Objective, Trainer, linear_decay
@@ -27,11 +29,17 @@ class InfoGANConfig(DigitsGANConfig):
     cont_weight: float = 0.1
     fc: int = 512  # the paper: 1024 (and width 64)
     noise_std: float = 0.2  # the paper: 1; see InfoCodes and chapter 8
+    # Q must also read the class code from a randomly rotated, shifted and scaled copy of
+    # each fake (Elastic-InfoGAN's idea; not in the paper, 0 turns it off); see chapter 8
+    view_weight: float = 1.0
+    view_degrees: float = 20.0
+    view_shift: float = 0.1
+    view_scale: float = 0.1
 
     @classmethod
     def for_profile(cls, profile: str | None = None, **changes: Any) -> "InfoGANConfig":
         base = DigitsGANConfig.for_profile(profile)
-        sizes = profiles.choose(profile, smoke=dict(width=8, fc=64, steps=40, lr=5e-4), cpu=dict(steps=3000, lr=5e-4),
+        sizes = profiles.choose(profile, smoke=dict(width=8, fc=64, steps=40, lr=5e-4), cpu=dict(steps=1800, lr=5e-4),
                                 gpu=dict(width=64, fc=1024, steps=20000, batch_size=128))
         return replace(cls(**vars(base)), **{**sizes, **changes})
 
@@ -45,10 +53,15 @@ def build(config: InfoGANConfig, device: torch.device | str = "cpu") -> Trainer:
     codes = config.codes
     G = InfoGANGenerator(codes.dim, config.width, config.fc)
     D = InfoGANDiscriminator(config.width, config.fc, 10, config.n_cont)
+    objective = Objective(info=codes.loss, info_weight=config.info_weight)
+    if config.view_weight:  # Q reads the class code from a changed copy of each fake too
+        view = partial(random_affine, degrees=config.view_degrees, shift=config.view_shift, scale=config.view_scale)
+        objective = replace(objective, info_view=view, info_view_loss=codes.cat_loss,
+                            info_view_weight=config.view_weight)
     return Trainer(G, D, sample_real=mnist5k("train", device).sample,  # images only: no labels
                    opt_g=torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas),
                    opt_d=torch.optim.Adam(D.parameters(), lr=config.lr, betas=config.betas),
-                   objective=Objective(info=codes.loss, info_weight=config.info_weight),
+                   objective=objective,
                    batch_size=config.batch_size, seed=config.seed, device=device, sample_latent=codes.sample,
                    lr_schedule=linear_decay(config.steps, 0.5))  # both rates fall to 0 over the second half
 

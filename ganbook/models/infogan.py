@@ -69,6 +69,11 @@ class InfoCodes:
         _, cat, cont = self.split(z)
         return info_nll(cat, cont, q[:, :self.n_cat], q[:, self.n_cat:], self.cont_weight)
 
+    def cat_loss(self, z: Tensor, q: Tensor) -> Tensor:
+        """The categorical term of :meth:`loss` alone: cross-entropy of the class in ``z`` under ``q``'s logits."""
+        _, cat, _ = self.split(z)
+        return F.cross_entropy(q[:, :self.n_cat], cat)
+
 
 class InfoGANGenerator(nn.Module):
     """The paper's MNIST generator (Chen et al., 2016, appendix) at a chosen width.
