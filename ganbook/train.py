@@ -192,17 +192,17 @@ class Trainer:
         """D's logits on ``x`` (given conditions ``c``) and, for fakes made from latents ``z``,
         the InfoGAN loss of their codes (0 for real ``x``, ``z=None``, or without InfoGAN)."""
         obj = self.objective
-        if obj.info is not None and z is not None:
-            logits, q = self.D.heads(x)
-            info = obj.info(z, q)
-            if obj.info_view is not None:
-                _, q_view = self.D.heads(obj.info_view(x, self.rng))
-                info = info + obj.info_view_weight * obj.info_view_loss(z, q_view)
-            return as_logits(logits), info
-        if obj.info is not None:
-            return as_logits(self.D.heads(x)[0]), x.new_zeros(())
-        logits = self.D(x) if c is None else self.D(x, c)
-        return as_logits(logits), x.new_zeros(())
+        if obj.info is None:
+            logits = self.D(x) if c is None else self.D(x, c)
+            return as_logits(logits), x.new_zeros(())
+        logits, q = self.D.heads(x)
+        if z is None:
+            return as_logits(logits), x.new_zeros(())
+        info = obj.info(z, q)
+        if obj.info_view is not None:
+            _, q_view = self.D.heads(obj.info_view(x, self.rng))
+            info = info + obj.info_view_weight * obj.info_view_loss(z, q_view)
+        return as_logits(logits), info
 
     def _g(self, z: Tensor, c: Tensor | None) -> Tensor:
         return self.G(z) if c is None else self.G(z, c)
