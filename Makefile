@@ -49,17 +49,13 @@ $(VENDOR_STAMP):
 
 vendor: $(VENDOR_STAMP)
 
-# The execution cache is keyed on notebook text only: drop it (and Sphinx's
-# doctrees, or unchanged chapters are not even re-read) when ganbook's code
-# changes, so a chapter never shows outputs of older library code.
-CODE_HASH = $(shell cat $$(find ganbook -name '*.py' | sort) pyproject.toml | sha256sum | cut -c1-16)
-
+# The execution cache is keyed on notebook text only: before building, drop
+# the cached run of each chapter whose ganbook code changed (the modules its
+# cells import, transitively: see ganbook/bookcache.py); record after success.
 book: install vendor
-	@mkdir -p _build
-	@if [ "$$(cat _build/.ganbook-code 2>/dev/null)" != "$(CODE_HASH)" ]; then \
-	  echo "ganbook changed: re-executing every chapter"; rm -rf _build/.jupyter_cache _build/.doctrees; fi
+	$(BIN)/python -m ganbook book-cache invalidate
 	GANBOOK_PROFILE=cpu $(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "$(CODE_HASH)" > _build/.ganbook-code
+	$(BIN)/python -m ganbook book-cache record
 
 test: install
 	GANBOOK_PROFILE=smoke MPLBACKEND=agg $(BIN)/python -m pytest --nbval -q

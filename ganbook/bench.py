@@ -1,4 +1,6 @@
-"""``python -m ganbook bench data``: the tutorials' data path against ganbook's, on one GAN.
+"""``python -m ganbook bench {data,loop}``: what the book's machinery costs or saves, measured.
+
+``bench data``: the tutorials' data path against ganbook's, on one GAN.
 
 The classic MNIST GAN tutorials feed the model through a torchvision-style
 ``Dataset`` that turns each image into a PIL image and applies ``ToTensor`` and
@@ -7,6 +9,11 @@ whole set as one tensor in [-1, 1] and draws a batch by indexing. Both paths fee
 the same fully connected GAN (the tutorials' sizes) for the same number of steps
 in the book's one training loop; we time the whole steps and, separately, the
 time spent fetching batches.
+
+``bench loop``: the :class:`~ganbook.train.Trainer` running the standard game
+against a bare loop written by hand (chapter 5's DCGAN, the same data, batch
+and steps, the same random draws); the difference is what the loop's
+bookkeeping costs.
 """
 
 from __future__ import annotations
@@ -23,7 +30,11 @@ from torch.utils.data import DataLoader, Dataset
 from torchvision import transforms
 
 from .data import mnist5k
+from .experiments.base import adam_pair
+from .games import StandardGame
+from .losses import d_loss_bce, g_loss_nonsaturating
 from .models import MLPDiscriminator, MLPGenerator
+from .models.dcgan import DCGANDiscriminator, DCGANGenerator
 from .train import Trainer
 
 
@@ -85,8 +96,7 @@ def time_path(source: Callable[[int, torch.Generator], Tensor], steps: int, batc
     """Train the tutorial GAN for ``steps`` on batches from ``source``; seconds in total and fetching."""
     G, D = tutorial_gan(seed)
     timed = TimedSource(source)
-    trainer = Trainer(G, D, timed, torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
-                      torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)), batch_size=batch_size, seed=seed)
+    trainer = Trainer(StandardGame(G, D), timed, adam_pair(G, D, 2e-4, 2e-4), batch_size=batch_size, seed=seed)
     start = time.perf_counter()
     trainer.fit(steps, progress=False)
     return {"total": time.perf_counter() - start, "data": timed.seconds}
@@ -98,3 +108,72 @@ def bench_data(steps: int = 300, batch_size: int = 64) -> dict[str, dict[str, fl
         "per-sample DataLoader (tutorials)": time_path(_loader_source(batch_size, 0), steps, batch_size),
         "in-memory tensor (ganbook)": time_path(mnist5k("train").sample, steps, batch_size),
     }
+
+
+def report_data(steps: int, batch_size: int) -> int:
+    """Print :func:`bench_data`'s table (what ``python -m ganbook bench data`` shows)."""
+    print(f"the tutorials' MLP GAN on mnist5k, {steps} steps of batch {batch_size}, one process")
+    result = bench_data(steps, batch_size)
+    print(f"{'data path':36}{'steps/s':>10}{'s fetching':>12}{'s total':>10}")
+    for name, r in result.items():
+        print(f"{name:36}{steps / r['total']:10.1f}{r['data']:12.2f}{r['total']:10.2f}")
+    slow, fast = result.values()
+    print(f"ganbook's data path is {slow['data'] / fast['data']:.0f}x faster at fetching batches; "
+          f"whole training steps are {slow['total'] / fast['total']:.2f}x faster")
+    return 0
+
+
+def _dcgan(width: int, seed: int) -> tuple[nn.Module, nn.Module, dict[str, torch.optim.Optimizer]]:
+    torch.manual_seed(seed)
+    G, D = DCGANGenerator(100, width), DCGANDiscriminator(width)
+    return G, D, adam_pair(G, D, 2e-4, 2e-4)
+
+
+def bare_loop(steps: int, batch_size: int, width: int = 16, seed: int = 0) -> tuple[float, nn.Module]:
+    """Chapter 5's DCGAN trained by a loop written out by hand; returns (seconds, G)."""
+    G, D, opt = _dcgan(width, seed)
+    data, rng = mnist5k("train"), torch.Generator().manual_seed(seed)
+    start = time.perf_counter()
+    for _ in range(steps):
+        real = data.sample(batch_size, rng)
+        z = torch.randn(batch_size, 100, generator=rng)
+        with torch.no_grad():
+            fake = G(z)
+        loss_d = d_loss_bce(D(real).reshape(-1), D(fake).reshape(-1))
+        opt["d"].zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt["d"].step()
+        loss_g = g_loss_nonsaturating(D(G(torch.randn(batch_size, 100, generator=rng))).reshape(-1))
+        opt["g"].zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt["g"].step()
+    return time.perf_counter() - start, G
+
+
+def trainer_loop(steps: int, batch_size: int, width: int = 16, seed: int = 0) -> tuple[float, nn.Module]:
+    """The same DCGAN, data and draws through :class:`~ganbook.train.Trainer`; returns (seconds, G)."""
+    G, D, opt = _dcgan(width, seed)
+    trainer = Trainer(StandardGame(G, D), mnist5k("train").sample, opt, batch_size=batch_size, seed=seed)
+    start = time.perf_counter()
+    trainer.fit(steps, progress=False)
+    return time.perf_counter() - start, G
+
+
+def report_loop(steps: int, batch_size: int, repeats: int = 3) -> int:
+    """Time both loops ``repeats`` times, interleaved, and print the best of each and the overhead."""
+    print(f"chapter 5's DCGAN (width 16) on mnist5k, {steps} steps of batch {batch_size}, "
+          f"best of {repeats} interleaved timings, {torch.get_num_threads()} threads")
+    bare, ours = [], []
+    for _ in range(repeats):
+        seconds, g_bare = bare_loop(steps, batch_size)
+        bare.append(seconds)
+        seconds, g_ours = trainer_loop(steps, batch_size)
+        ours.append(seconds)
+    same = all(torch.equal(a, b) for a, b in zip(g_bare.parameters(), g_ours.parameters()))
+    b, t = min(bare), min(ours)
+    print(f"{'loop':28}{'steps/s':>10}{'s total':>10}")
+    print(f"{'bare hand-written loop':28}{steps / b:10.2f}{b:10.2f}")
+    print(f"{'ganbook Trainer':28}{steps / t:10.2f}{t:10.2f}")
+    print(f"overhead of the Trainer: {100 * (t / b - 1):+.1f}% "
+          f"(same weights at the end: {'yes' if same else 'no'})")
+    return 0

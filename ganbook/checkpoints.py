@@ -106,13 +106,3 @@ def load(
             f"checkpoint {path} could not be read ({first}); rebuild it with `{rebuild}`"
         ) from None
     return state, manifest
-
-
-def code_version() -> str:
-    """First 16 hex digits of the sha256 of ganbook's Python sources: a cached run is reused only with this code."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for f in sorted(root.rglob("*.py")):
-        h.update(f.relative_to(root).as_posix().encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()[:16]

@@ -1,8 +1,11 @@
-"""Command line: ``python -m ganbook {train,evaluate,data,bench} ...``.
+"""Command line: ``python -m ganbook {train,evaluate,data,bench,book-cache} ...``.
 
-``train NAME --profile P`` trains a model, prints its metrics and writes
-``checkpoints/NAME-P.pt`` with its manifest ``NAME-P.json``; ``evaluate PATH``
+``train NAME --profile P [--set key=value ...]`` trains a model, prints its
+metrics and writes ``NAME-P-HASH.pt`` with its manifest ``NAME-P-HASH.json``
+(``HASH`` names the config, so variants sit side by side); ``evaluate PATH``
 loads such a checkpoint (sha256-checked) and prints the same metrics again.
+Under ``torchrun --nproc-per-node N -m ganbook train ...`` the N processes
+train together (:mod:`ganbook.distributed`) and rank 0 writes.
 """
 
 from __future__ import annotations
@@ -13,21 +16,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from . import __version__, checkpoints, profiles
+from . import __version__, checkpoints, distributed, profiles
 from .data import catalog, mnist5k
 from .errors import CheckpointError, GanbookError
-from .experiments import (cgan, cgan_projection, classifier, dcgan_digits, fixed_g, gaussian1d, infogan, mlp_digits,
-                          store, toy2d)
-
-
-def experiments() -> dict[str, ModuleType]:
-    """The models ``train`` knows, by name. Each module has NAME, Config, build, train, evaluate."""
-    return {m.NAME: m for m in (gaussian1d, fixed_g, toy2d, classifier, mlp_digits, dcgan_digits, cgan, cgan_projection,
-                                infogan)}
+from .experiments import digit_classifier, store
+from .experiments.base import from_manifest, parse_changes
+from .experiments.registry import registry
 
 
 def _experiment(name: str) -> ModuleType:
-    known = experiments()
+    known = registry()
     if name not in known:
         raise GanbookError(f"unknown model {name!r}: choose one of {', '.join(known)}")
     return known[name]
@@ -40,17 +38,28 @@ def _format(metrics: dict[str, float]) -> str:
 def cmd_train(args: argparse.Namespace) -> int:
     exp = _experiment(args.name)
     profile = profiles.resolve(args.profile)
-    if exp is classifier:  # not a GAN: a plain supervised run, shipped as package data
-        out, result, seconds = classifier.train_and_save(profile, args.out, progress=not args.quiet)
+    try:
+        changes = parse_changes(exp.Config, args.set)
+        config = exp.Config.for_profile(profile, **changes)
+    except (ValueError, TypeError) as err:
+        raise GanbookError(str(err)) from None
+    if exp is digit_classifier:  # not a GAN: a plain supervised run, shipped as package data
+        out, result, seconds = digit_classifier.train_and_save(profile, args.out or store.default_folder(),
+                                                               progress=not args.quiet, changes=changes)
         print(f"{exp.NAME} ({profile}): trained in {seconds:.1f} s")
     else:
-        out = store.checkpoint_path(exp, profile, args.out)
-        if args.resume and out.exists():
+        distributed.init_from_env()
+        out = store.checkpoint_path(exp, config, profile, args.out)
+        if args.resume and out.exists() and distributed.is_main():
             print(f"resumed {out} (continuing to the profile's step count)")
-        trainer, written = store.train_and_save(exp, profile, args.out, resume=args.resume, progress=not args.quiet,
-                                                checkpoint_every=args.checkpoint_every)
+        run, written = store.train_and_save(exp, profile, args.out, resume=args.resume, progress=not args.quiet,
+                                            checkpoint_every=args.checkpoint_every, changes=changes,
+                                            compile=args.compile)
+        if not distributed.is_main():
+            return 0
         result, seconds = written["metrics"], written["train_seconds"]
-        print(f"{exp.NAME} ({profile}): {trainer.step} steps in {seconds:.1f} s")
+        procs = f" on {distributed.world_size()} processes" if distributed.active() else ""
+        print(f"{exp.NAME} ({profile}): {run.step} steps in {seconds:.1f} s{procs}")
     print(f"metrics: {_format(result)}")
     print(f"wrote {out} and {checkpoints.manifest_path(out)} (sha256 {checkpoints.sha256(out)[:12]}...)")
     return 0
@@ -60,24 +69,25 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     path = Path(args.checkpoint)
     manifest = checkpoints.read_manifest(path) if path.exists() else {}
     exp = _experiment(manifest.get("name", "?")) if manifest else None
-    if exp is classifier:
-        model = classifier.load(path)
+    if exp is digit_classifier:
+        model = digit_classifier.load(path)
         test = mnist5k("test")
-        print(f"{exp.NAME}: metrics: test_accuracy={classifier.accuracy(model, test.images, test.labels):.4f}")
+        print(f"{exp.NAME}: metrics: test_accuracy={digit_classifier.accuracy(model, test.images, test.labels):.4f}")
         return 0
     if exp is None:
         checkpoints.load(path)  # raises the right one-line error
         raise CheckpointError(f"{path} names no known model in its manifest: rebuild it with `python -m ganbook train NAME`")
-    config = exp.Config.for_profile(manifest["profile"])
-    if exp.config_dict(config) != manifest.get("config"):
-        raise CheckpointError(
-            f"{path} was made with another {exp.NAME} config than this ganbook's "
-            f"{manifest['profile']} profile: rebuild it with `{manifest.get('command')}`"
-        )
-    trainer = exp.build(config)
-    trainer.resume(path)
-    result = exp.evaluate(trainer, config)
-    print(f"{exp.NAME} ({manifest['profile']}) at step {trainer.step}")
+    try:
+        config = from_manifest(exp.Config, manifest["profile"], manifest.get("config", {}))
+    except (ValueError, TypeError):
+        config = None
+    if config is None or config.as_dict() != manifest.get("config"):
+        raise CheckpointError(f"{path} was made with a {exp.NAME} config this ganbook cannot rebuild: "
+                              f"rebuild it with `{manifest.get('command')}`")
+    run = exp.build(config)
+    run.resume(path)
+    result = exp.evaluate(run, config)
+    print(f"{exp.NAME} ({manifest['profile']}) at step {run.step}")
     print(f"metrics: {_format(result)}")
     return 0
 
@@ -92,16 +102,21 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import bench_data  # imports torchvision and PIL only when asked
+    from . import bench  # imports torchvision and PIL only when asked
 
-    print(f"the tutorials' MLP GAN on mnist5k, {args.steps} steps of batch {args.batch_size}, one process")
-    result = bench_data(args.steps, args.batch_size)
-    print(f"{'data path':36}{'steps/s':>10}{'s fetching':>12}{'s total':>10}")
-    for name, r in result.items():
-        print(f"{name:36}{args.steps / r['total']:10.1f}{r['data']:12.2f}{r['total']:10.2f}")
-    slow, fast = result.values()
-    print(f"ganbook's data path is {slow['data'] / fast['data']:.0f}x faster at fetching batches; "
-          f"whole training steps are {slow['total'] / fast['total']:.2f}x faster")
+    if args.what == "loop":
+        return bench.report_loop(args.steps, args.batch_size)
+    return bench.report_data(args.steps, args.batch_size)
+
+
+def cmd_book_cache(args: argparse.Namespace) -> int:
+    from . import bookcache
+
+    if args.action == "invalidate":
+        for name in bookcache.invalidate(Path(args.book), Path(args.build)):
+            print(f"{name}: its code changed, it will be executed again")
+    else:
+        bookcache.record(Path(args.book), Path(args.build))
     return 0
 
 
@@ -110,27 +125,40 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"ganbook {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    t = sub.add_parser("train", help="train a model and write its checkpoint and manifest")
-    t.add_argument("name", help=f"model to train: {', '.join(experiments())}")
+    names = ", ".join(registry())
+    t = sub.add_parser("train", help="train a model and write its checkpoint and manifest",
+                       description=f"Train one of the book's models: {names}.")
+    t.add_argument("name", help=f"model to train: {names}")
     t.add_argument("--profile", default=None, help=f"run size: {', '.join(profiles.PROFILES)} (default: $GANBOOK_PROFILE, else auto)")
-    t.add_argument("--out", default="checkpoints", help="folder for NAME-PROFILE.pt and .json (default: checkpoints)")
+    t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="change one config field, e.g. --set steps=40 --set seed=3 (repeatable)")
+    t.add_argument("--out", default=None, help=f"folder for the checkpoint (default: ${store.FOLDER_VAR}, else checkpoints)")
     t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out if there is one")
     t.add_argument("--checkpoint-every", type=int, default=1000, help="also save every N steps (0: only at the end)")
+    t.add_argument("--compile", action="store_true", help="compile the networks with torch.compile (pays on a GPU)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="load a checkpoint and print its metrics")
-    e.add_argument("checkpoint", help="path to NAME-PROFILE.pt written by `train`")
+    e.add_argument("checkpoint", help="path to a .pt file written by `train`")
     e.set_defaults(func=cmd_evaluate)
 
     d = sub.add_parser("data", help="list the data sets and whether they are available offline")
     d.set_defaults(func=cmd_data)
 
-    b = sub.add_parser("bench", help="time the tutorials' per-sample data path against ganbook's in-memory one")
-    b.add_argument("what", choices=["data"], help="what to benchmark (data: the input pipeline)")
-    b.add_argument("--steps", type=int, default=300, help="training steps per path (default: 300)")
+    b = sub.add_parser("bench", help="time the data path (data) or the training loop's overhead (loop)")
+    b.add_argument("what", choices=["data", "loop"],
+                   help="data: the tutorials' per-sample input pipeline against ganbook's; "
+                        "loop: the Trainer against a bare hand-written loop")
+    b.add_argument("--steps", type=int, default=300, help="training steps per timing (default: 300)")
     b.add_argument("--batch-size", type=int, default=64, help="batch size, as in the tutorials (default: 64)")
     b.set_defaults(func=cmd_bench)
+
+    c = sub.add_parser("book-cache", help="(make book) re-execute only the chapters whose ganbook code changed")
+    c.add_argument("action", choices=["invalidate", "record"])
+    c.add_argument("--book", default="book", help="folder of the chapter sources (default: book)")
+    c.add_argument("--build", default="_build", help="Jupyter Book's build folder (default: _build)")
+    c.set_defaults(func=cmd_book_cache)
     return p
 
 
@@ -141,5 +169,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GanbookError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-
-

@@ -54,7 +54,7 @@ class GanLabRecorder:
         fake = trainer.generate(self.n_samples, seed=11, ema=False).to(device)
         x = fake[: self.n_arrows].clone().requires_grad_(True)
         # the generator's loss as a function of the points themselves: where would G move them?
-        loss = trainer.objective.g_loss(as_logits(D(x))) * len(x)
+        loss = trainer.game.objective.g_loss(as_logits(D(x))) * len(x)
         (grad,) = torch.autograd.grad(loss, x)
         with torch.no_grad():
             g = torch.as_tensor(self.grid(), dtype=torch.float32, device=device)

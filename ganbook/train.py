@@ -1,14 +1,17 @@
-"""One training loop for every chapter.
+"""One training loop for every chapter; what is minimised belongs to the game.
 
-A :class:`Trainer` owns a generator G, a discriminator D, their optimisers, an
-:class:`Objective` (the two losses, pure functions of logits), a seeded random
-stream and a history of losses. Each step does ``n_critic`` discriminator
-updates, then one generator update. Callbacks run after each step; plots and
-widgets are callbacks, not part of the loop.
+A :class:`Game` holds the networks and says, as a list of :class:`Phase`\\ s,
+what each update minimises: which optimiser steps, how often (``every`` k
+steps: lazy regularisation) and how many times per step (``repeat``: n_critic),
+the named loss terms, and what runs after the optimiser's step (weight
+clipping). The standard game and its variants live in :mod:`ganbook.games`.
 
-Determinism: every random draw (real batch, latent batch) comes from one
-``torch.Generator`` seeded by the trainer, and its state is part of the
-checkpoint, so on the CPU a resumed run equals an uninterrupted one bit for bit.
+The :class:`Trainer` does the bookkeeping any game needs: the step counter, one
+seeded random stream (rank-aware under ``torchrun``), real and latent batches,
+the sum of a phase's terms and a history of each term by name, learning-rate
+schedules, an exponential moving average of G, a NaN stop, callbacks (plots and
+widgets), progress, device and precision, and checkpoints from which a resumed
+run continues bit for bit on the CPU.
 """
 
 from __future__ import annotations
@@ -23,69 +26,51 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from . import checkpoints
+from . import accel, checkpoints, distributed
+from .batch import Batch, DataSource, as_batch
 from .errors import CheckpointError, TrainingDiverged
-from .losses import as_logits, d_loss_bce, g_loss_nonsaturating
-
-SampleReal = Callable[[int, torch.Generator], "Tensor | tuple[Tensor, Tensor]"]
-"""``sample_real(n, rng)`` returns ``n`` real samples drawn with ``rng``, or ``(samples, conditions)``.
-
-With conditions (a conditional GAN's labels, LAPGAN's coarse images) the trainer
-calls ``G(z, c)`` and ``D(x, c)``, and the fakes of a step get the conditions of
-that step's real batch.
-"""
-
-SampleLatent = Callable[[int, torch.Generator], Tensor]
-"""``sample_latent(n, rng)``: ``n`` latent vectors; the default is ``z ~ N(0, I)``."""
-
-
-Penalty = Callable[[nn.Module, Tensor, Tensor, torch.Generator], Tensor]
-"""``penalty(D, real, fake, rng)``: a scalar added to D's loss (see :mod:`ganbook.penalties`)."""
 
 
 @dataclass(frozen=True)
-class Objective:
-    """The game being played: D minimises ``d_loss`` (+ a weighted penalty), G minimises ``g_loss``.
+class Phase:
+    """One update of a game: ``losses(trainer)`` returns named terms; their sum is minimised by one optimiser."""
 
-    With ``g_features`` set, G instead minimises ``g_features(h(real), h(fake))``
-    on D's hidden features ``h = D.features`` (feature matching).
+    name: str  # "d", "g": the history logs loss_<name> and <name>.<term>
+    optimizer: str  # key of the trainer's optimisers
+    losses: Callable[["Trainer"], dict[str, Tensor]]
+    every: int = 1  # run on steps where step % every == 0
+    repeat: int = 1  # times per step (n_critic)
+    after: Callable[[], None] | None = None  # after each optimiser step (weight clipping)
+
+
+class Game:
+    """What a GAN minimises. Subclasses set ``self.phases`` and keep their networks as attributes.
+
+    ``networks()`` names every module a checkpoint keeps; the one called ``G``
+    is the generator that :meth:`Trainer.generate` and the moving average use.
     """
 
-    d_loss: Callable[[Tensor, Tensor], Tensor] = d_loss_bce
-    g_loss: Callable[[Tensor], Tensor] = g_loss_nonsaturating
-    penalty: Penalty | None = None
-    penalty_weight: float = 0.0
-    g_features: Callable[[Tensor, Tensor], Tensor] | None = None
-    info: Callable[[Tensor, Tensor], Tensor] | None = None
-    info_weight: float = 1.0
-    """InfoGAN: ``info(z, q)`` is the negative log-likelihood of the codes in ``z``
-    under D's Q head output ``q``; with it set, D must have ``heads(x) -> (logits, q)``,
-    and both D (with Q) and G add ``info_weight * info`` to their losses."""
-    info_view: Callable[[Tensor, torch.Generator], Tensor] | None = None
-    info_view_loss: Callable[[Tensor, Tensor], Tensor] | None = None
-    info_view_weight: float = 1.0
-    """InfoGAN with views: Q also reads codes back from ``info_view(fake, rng)``, a
-    randomly changed copy of each fake (e.g. :func:`ganbook.augment.random_affine`);
-    ``info_view_loss(z, q_view)`` scores the codes that change must not alter, and
-    ``info_weight * info_view_weight`` times it joins both players' losses."""
+    phases: list[Phase]
 
-    def __post_init__(self) -> None:
-        if (self.info_view is None) != (self.info_view_loss is None):
-            raise ValueError("Objective: set info_view and info_view_loss together (the change, and the codes it keeps)")
-        if self.info_view is not None and self.info is None:
-            raise ValueError("Objective: info_view needs info, InfoGAN's loss; set info=codes.loss as well")
+    def networks(self) -> dict[str, nn.Module]:
+        return {"G": self.G, "D": self.D}
+
+    def latent(self, n: int, rng: torch.Generator) -> Tensor:
+        """``n`` latent vectors ``(n, G.latent_dim)`` from the prior: ``N(0, I)`` unless a game says otherwise."""
+        return torch.randn(n, self.G.latent_dim, generator=rng)
+
+    def state_dict(self) -> dict[str, Any]:
+        """State beyond the networks that a checkpoint must keep (an image pool, a running mean)."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass
 
 
 def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
     """Learning-rate factor 1 until ``start * total`` steps, then linearly down to 0 at ``total``."""
     begin = int(start * total)
-
-    def factor(step: int) -> float:
-        if step < begin:
-            return 1.0
-        return max(0.0, (total - step) / max(1, total - begin))
-
-    return factor
+    return lambda step: 1.0 if step < begin else max(0.0, (total - step) / max(1, total - begin))
 
 
 def grad_norm(module: nn.Module) -> float:
@@ -108,54 +93,55 @@ class Every:
 
 
 class Trainer:
-    """Alternating GAN training with history, callbacks and exact resume."""
+    """Runs any :class:`Game` with history, callbacks and exact resume.
 
-    def __init__(
-        self,
-        generator: nn.Module,
-        discriminator: nn.Module,
-        sample_real: SampleReal,
-        opt_g: torch.optim.Optimizer,
-        opt_d: torch.optim.Optimizer,
-        objective: Objective = Objective(),
-        batch_size: int = 64,
-        n_critic: int = 1,
-        seed: int = 0,
-        device: torch.device | str = "cpu",
-        lr_schedule: Callable[[int], float] | None = None,
-        ema_decay: float | None = None,
-        instance_noise: Callable[[int], float] | None = None,
-        sample_latent: SampleLatent | None = None,
-    ) -> None:
-        self.G, self.D = generator.to(device), discriminator.to(device)
-        self.sample_real = sample_real
-        self.opt_g, self.opt_d = opt_g, opt_d
-        self.objective = objective
-        self.batch_size, self.n_critic = batch_size, n_critic
+    ``batch_size`` is the batch of one step; under ``torchrun`` each of the N
+    processes draws ``batch_size / N`` of it. ``precision`` ``auto`` is fp32
+    on the CPU and mixed precision on a GPU (:mod:`ganbook.accel`).
+    """
+
+    def __init__(self, game: Game, data: DataSource, optimizers: dict[str, torch.optim.Optimizer],
+                 batch_size: int = 64, seed: int = 0, device: torch.device | str = "cpu",
+                 lr_schedule: Callable[[int], float] | None = None, ema_decay: float | None = None,
+                 precision: str = "auto") -> None:
+        self.game, self.data, self.optimizers = game, data, optimizers
         self.device = torch.device(device)
+        for net in game.networks().values():
+            net.to(self.device)
+        accel.tune_for_gpu(list(game.networks().values()), self.device)
+        self.precision = accel.Precision(precision, self.device)
+        world = distributed.world_size()
+        if batch_size % world:
+            raise ValueError(f"batch size {batch_size} does not split over {world} processes: choose a multiple of {world}")
+        self.batch_size = batch_size // world
         self.seed = seed
-        self.rng = torch.Generator().manual_seed(seed)
+        self.rng = torch.Generator().manual_seed(distributed.rank_seed(seed, distributed.rank()))
+        distributed.broadcast_parameters(list(game.networks().values()))
         self.step = 0
-        self.history: dict[str, list[float]] = {"step": [], "loss_d": [], "loss_g": []}
-        # an exponential moving average of G's weights (Yazici et al., 2019): the
-        # average of an oscillating generator usually sits nearer the target
+        self.history: dict[str, list[float]] = {"step": []}
+        # an exponential moving average of G's weights (Yazici et al., 2019)
         self.ema_decay = ema_decay
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if ema_decay else None
-        # lr_schedule(step) multiplies both optimisers' initial learning rates
+        # lr_schedule(step) multiplies every optimiser's initial learning rates
         self.lr_schedule = lr_schedule
-        self._base_lrs = [[g["lr"] for g in opt.param_groups] for opt in (opt_g, opt_d)]
-        # instance_noise(step) is the std of Gaussian noise added to everything D sees
-        # (Sonderby et al., 2017; Arjovsky & Bottou, 2017): it makes the two
-        # distributions overlap, so D cannot separate them perfectly
-        self.instance_noise = instance_noise
-        self.sample_latent = sample_latent
+        self._base_lrs = {k: [g["lr"] for g in opt.param_groups] for k, opt in optimizers.items()}
 
-    # -- sampling ---------------------------------------------------------
-    def latent(self, n: int, rng: torch.Generator | None = None) -> Tensor:
-        """``n`` latent vectors ``(n, G.latent_dim)`` on the device: ``N(0, I)`` unless ``sample_latent`` is set."""
-        rng = rng or self.rng
-        z = self.sample_latent(n, rng) if self.sample_latent else torch.randn(n, self.G.latent_dim, generator=rng)
-        return z.to(self.device)
+    @property
+    def G(self) -> nn.Module:
+        return self.game.networks()["G"]
+
+    @property
+    def D(self) -> nn.Module:
+        return self.game.networks()["D"]
+
+    # -- what a game draws ------------------------------------------------
+    def real(self, n: int | None = None) -> Batch:
+        """``n`` (default: this process's batch) real samples on the device, drawn from the trainer's stream."""
+        return as_batch(self.data(n or self.batch_size, self.rng)).to(self.device)
+
+    def latent(self, n: int | None = None, rng: torch.Generator | None = None) -> Tensor:
+        """``n`` latent vectors from the game's prior, on the device (drawn from ``rng`` or the trainer's stream)."""
+        return self.game.latent(n or self.batch_size, rng or self.rng).to(self.device)
 
     @torch.no_grad()
     def generate(self, n: int, seed: int = 1234, ema: bool = True, condition: Tensor | None = None,
@@ -169,112 +155,73 @@ class Trainer:
         was_training = G.training
         G.eval()
         z = self.latent(n, torch.Generator().manual_seed(seed)) if z is None else z.to(self.device)
-        out = (G(z) if condition is None else G(z, condition.to(self.device))).cpu()
+        out = (G(z) if condition is None else G(z, condition.to(self.device))).float().cpu()
         G.train(was_training)
         return out
 
-    def _seen_by_d(self, x: Tensor) -> Tensor:
-        """``x`` plus instance noise of the current step's std (``x`` itself without noise)."""
-        if self.instance_noise is None:
-            return x
-        sigma = self.instance_noise(self.step)
-        if sigma <= 0:
-            return x
-        return x + sigma * torch.randn(x.shape, generator=self.rng).to(x.device)
-
-    def _real_batch(self) -> tuple[Tensor, Tensor | None]:
-        """A batch of real samples on the device as D sees it, and their conditions (or None)."""
-        out = self.sample_real(self.batch_size, self.rng)
-        x, c = out if isinstance(out, tuple) else (out, None)
-        return self._seen_by_d(x.to(self.device)), (None if c is None else c.to(self.device))
-
-    def _d_out(self, x: Tensor, c: Tensor | None, z: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        """D's logits on ``x`` (given conditions ``c``) and, for fakes made from latents ``z``,
-        the InfoGAN loss of their codes (0 for real ``x``, ``z=None``, or without InfoGAN)."""
-        obj = self.objective
-        if obj.info is None:
-            logits = self.D(x) if c is None else self.D(x, c)
-            return as_logits(logits), x.new_zeros(())
-        logits, q = self.D.heads(x)
-        if z is None:
-            return as_logits(logits), x.new_zeros(())
-        info = obj.info(z, q)
-        if obj.info_view is not None:
-            _, q_view = self.D.heads(obj.info_view(x, self.rng))
-            info = info + obj.info_view_weight * obj.info_view_loss(z, q_view)
-        return as_logits(logits), info
-
-    def _g(self, z: Tensor, c: Tensor | None) -> Tensor:
-        return self.G(z) if c is None else self.G(z, c)
-
     # -- one step ---------------------------------------------------------
     def train_step(self) -> dict[str, float]:
-        """``n_critic`` discriminator updates, then one generator update."""
-        bs, obj = self.batch_size, self.objective
+        """Every phase of the game that is due at this step, in order; then the moving average."""
         if self.lr_schedule is not None:
             factor = self.lr_schedule(self.step)
-            for opt, base in zip((self.opt_g, self.opt_d), self._base_lrs):
-                for group, lr in zip(opt.param_groups, base):
+            for key, opt in self.optimizers.items():
+                for group, lr in zip(opt.param_groups, self._base_lrs[key]):
                     group["lr"] = lr * factor
-        for _ in range(self.n_critic):
-            real, c = self._real_batch()
-            z = self.latent(bs)
-            with torch.no_grad():
-                fake = self._seen_by_d(self._g(z, c))
-            real_logits, _ = self._d_out(real, c)
-            fake_logits, info = self._d_out(fake, c, z)
-            loss_d = obj.d_loss(real_logits, fake_logits) + obj.info_weight * info
-            if obj.penalty is not None:
-                loss_d = loss_d + obj.penalty_weight * obj.penalty(self.D, real, fake, self.rng)
-            self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            self.opt_d.step()
-
-        z = self.latent(bs)
-        fake = self._seen_by_d(self._g(z, c))  # the last real batch's conditions
-        if obj.g_features is not None:
-            real, _ = self._real_batch()
-            with torch.no_grad():
-                real_features = self.D.features(real)
-            loss_g = obj.g_features(real_features, self.D.features(fake))
-        else:
-            fake_logits, info = self._d_out(fake, c, z)
-            loss_g = obj.g_loss(fake_logits) + obj.info_weight * info
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        values: dict[str, float] = {}
+        for phase in self.game.phases:
+            if self.step % phase.every:
+                continue
+            opt = self.optimizers[phase.optimizer]
+            for _ in range(phase.repeat):
+                with self.precision.autocast():
+                    terms = phase.losses(self)
+                total = sum(list(terms.values())[1:], start=next(iter(terms.values())))
+                opt.zero_grad(set_to_none=True)
+                self.precision.backward(total)
+                if distributed.active():
+                    self.precision.unscale(opt)
+                    distributed.average_gradients([p for g in opt.param_groups for p in g["params"]])
+                self.precision.step(opt)
+                if phase.after is not None:
+                    phase.after()
+            values[f"loss_{phase.name}"] = total.item()
+            values.update({f"{phase.name}.{k}": v.item() for k, v in terms.items()})
+        self.precision.update()
         if self.G_ema is not None:
-            with torch.no_grad():
-                # warm-up: early on, average over the ~step/10 steps seen so far
-                decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
-                for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
-                    p_ema.lerp_(p, 1.0 - decay)
-                for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
-                    b_ema.copy_(b)
-
+            self._update_ema()
         self.step += 1
-        values = {"loss_d": loss_d.item(), "loss_g": loss_g.item()}
         for name, value in values.items():
             if not math.isfinite(value):
                 raise TrainingDiverged(
                     f"training diverged at step {self.step}: {name} is {value}; "
-                    "lower the learning rates, check the data for NaN, or resume from the last checkpoint"
-                )
-        self.history["step"].append(float(self.step))
-        for name, value in values.items():
-            self.history[name].append(value)
+                    "lower the learning rates, check the data for NaN, or resume from the last checkpoint")
+        self._log(values)
         return values
 
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        # warm-up: early on, average over the ~step/10 steps seen so far
+        decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
+        for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
+            p_ema.lerp_(p, 1.0 - decay)
+        for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
+            b_ema.copy_(b)
+
+    def _log(self, values: dict[str, float]) -> None:
+        """Append this step's values; a phase that did not run this step (``every`` > 1) logs NaN."""
+        n = len(self.history["step"])
+        for name in values:
+            if name not in self.history:
+                self.history[name] = [math.nan] * n
+        self.history["step"].append(float(self.step))
+        for name, column in self.history.items():
+            if name != "step":
+                column.append(values.get(name, math.nan))
+
     # -- the loop ---------------------------------------------------------
-    def fit(
-        self,
-        steps: int,
-        callbacks: Iterable[Callable[["Trainer"], None]] = (),
-        progress: bool = True,
-        checkpoint: str | os.PathLike | None = None,
-        checkpoint_every: int = 0,
-        manifest: dict[str, Any] | None = None,
-    ) -> "Trainer":
+    def fit(self, steps: int, callbacks: Iterable[Callable[["Trainer"], None]] = (), progress: bool = True,
+            checkpoint: str | os.PathLike | None = None, checkpoint_every: int = 0,
+            manifest: dict[str, Any] | None = None) -> "Trainer":
         """Train until ``self.step == steps`` (a resumed trainer continues where it stopped).
 
         Callbacks run once before the first step (at step 0 of a fresh run) and after
@@ -286,7 +233,8 @@ class Trainer:
             for cb in callbacks:
                 if not isinstance(cb, Every) or cb.at_start:
                     cb(self)
-        bar = tqdm(total=steps, initial=self.step, disable=not progress, desc="training", leave=True)
+        show = progress and distributed.is_main()
+        bar = tqdm(total=steps, initial=self.step, disable=not show, desc="training", leave=True)
         try:
             while self.step < steps:
                 values = self.train_step()
@@ -295,8 +243,8 @@ class Trainer:
                 if checkpoint is not None and checkpoint_every and self.step % checkpoint_every == 0:
                     self.save(checkpoint, manifest)
                 bar.update(1)
-                if self.step % 50 == 0 or self.step == steps:
-                    bar.set_postfix(loss_d=f"{values['loss_d']:.3f}", loss_g=f"{values['loss_g']:.3f}")
+                if show and (self.step % 50 == 0 or self.step == steps):
+                    bar.set_postfix({k: f"{v:.3f}" for k, v in values.items() if k.startswith("loss_")})
         finally:
             bar.close()
         if checkpoint is not None:
@@ -305,14 +253,13 @@ class Trainer:
 
     # -- checkpoints ------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to continue exactly: weights, optimisers, RNG, step, history."""
+        """Everything needed to continue exactly: weights, optimisers, game state, every process's RNG, step, history."""
         return {
-            "G": self.G.state_dict(),
-            "D": self.D.state_dict(),
+            "networks": {k: m.state_dict() for k, m in self.game.networks().items()},
             "G_ema": self.G_ema.state_dict() if self.G_ema is not None else {},
-            "opt_g": self.opt_g.state_dict(),
-            "opt_d": self.opt_d.state_dict(),
-            "rng": self.rng.get_state(),
+            "optimizers": {k: opt.state_dict() for k, opt in self.optimizers.items()},
+            "game": self.game.state_dict(),
+            "rng": distributed.gather(self.rng.get_state()),
             "torch_rng": torch.get_rng_state(),
             "step": self.step,
             "seed": self.seed,
@@ -321,30 +268,43 @@ class Trainer:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         try:
-            self.G.load_state_dict(state["G"])
-            self.D.load_state_dict(state["D"])
+            for k, m in self.game.networks().items():
+                m.load_state_dict(state["networks"][k])
             if self.G_ema is not None:
                 self.G_ema.load_state_dict(state["G_ema"])
-            self.opt_g.load_state_dict(state["opt_g"])
-            self.opt_d.load_state_dict(state["opt_d"])
+            for k, opt in self.optimizers.items():
+                opt.load_state_dict(state["optimizers"][k])
+            self.game.load_state_dict(state["game"])
         except (KeyError, RuntimeError, ValueError) as err:
             first = str(err).strip().splitlines()[0]
             raise CheckpointError(
                 f"checkpoint does not fit this model ({first}); "
                 "it was made with another config or profile: retrain with `python -m ganbook train NAME --profile P`"
             ) from None
-        self.rng.set_state(state["rng"])
+        if len(state["rng"]) != distributed.world_size():
+            raise CheckpointError(f"checkpoint was written by {len(state['rng'])} process(es), this run has "
+                                  f"{distributed.world_size()}: resume with --nproc-per-node {len(state['rng'])}")
+        self.rng.set_state(state["rng"][distributed.rank()])
         torch.set_rng_state(state["torch_rng"])
         self.step = int(state["step"])
         self.history = {k: list(v) for k, v in state["history"].items()}
 
     def save(self, path: str | os.PathLike, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Write a checkpoint and its manifest atomically; return the manifest."""
-        info = {"step": self.step, "seed": self.seed, **(manifest or {})}
-        return checkpoints.save(path, self.state_dict(), info)
+        """Write a checkpoint and its manifest atomically (rank 0 only under torchrun); return the manifest."""
+        state = self.state_dict()  # every process takes part: the RNG states are gathered
+        info = {"step": self.step, "seed": self.seed, "processes": distributed.world_size(), **(manifest or {})}
+        written = checkpoints.save(path, state, info) if distributed.is_main() else info
+        distributed.barrier()
+        return written
 
     def resume(self, path: str | os.PathLike) -> dict[str, Any]:
         """Load a checkpoint written by :meth:`save` (sha256-checked); return its manifest."""
         state, manifest = checkpoints.load(path, map_location=self.device)
         self.load_state_dict(state)
         return manifest
+
+    def compile(self) -> "Trainer":
+        """Compile every network in place with ``torch.compile`` (opt-in: it pays on a GPU, not on this CPU)."""
+        for net in self.game.networks().values():
+            net.compile()
+        return self

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 
 def run(*args, cwd):
@@ -25,9 +26,16 @@ def metrics_line(stdout):
     return re.search(r"^metrics: (.*)$", stdout, re.M).group(1)
 
 
+def written(stdout):
+    """The checkpoint path `train` reports."""
+    return re.search(r"^wrote (\S+\.pt) and", stdout, re.M).group(1)
+
+
 def test_train_writes_checkpoint_and_manifest(trained):
     where, out = trained
-    ckpt, manifest = where / "checkpoints/gaussian1d-smoke.pt", where / "checkpoints/gaussian1d-smoke.json"
+    ckpt = where / written(out)
+    manifest = ckpt.with_suffix(".json")
+    assert re.fullmatch(r"checkpoints/gaussian1d-smoke-[0-9a-f]{8}\.pt", written(out))
     assert ckpt.exists() and manifest.exists()
     info = json.loads(manifest.read_text())
     assert info["command"] == "python -m ganbook train gaussian1d --profile smoke"
@@ -37,7 +45,7 @@ def test_train_writes_checkpoint_and_manifest(trained):
 
 def test_evaluate_reproduces_printed_metrics(trained):
     where, out = trained
-    again = run("evaluate", "checkpoints/gaussian1d-smoke.pt", cwd=where)
+    again = run("evaluate", written(out), cwd=where)
     assert again.returncode == 0, again.stderr
     assert metrics_line(again.stdout) == metrics_line(out)
 
@@ -73,21 +81,76 @@ def test_help():
     assert result.returncode == 0 and "train" in result.stdout and "evaluate" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "cgan-concat", "cgan-projection", "infogan"])
+def test_train_help_lists_every_experiment():
+    from ganbook.experiments.registry import registry
+
+    result = run("train", "--help", cwd=Path.cwd())
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for name in registry():
+        assert name in text, name
+    assert "lapgan" in text and "--set" in text
+
+
+def test_set_writes_a_variant_beside_the_books_run(trained):
+    where, out = trained
+    variant = run("train", "gaussian1d", "--profile", "smoke", "--quiet", "--set", "steps=40", "--set", "seed=3",
+                  cwd=where)
+    assert variant.returncode == 0, variant.stderr
+    assert written(variant.stdout) != written(out) and (where / written(out)).exists()
+    manifest = json.loads((where / written(variant.stdout)).with_suffix(".json").read_text())
+    assert manifest["step"] == 40 and manifest["config"]["seed"] == 3
+    assert manifest["command"] == "python -m ganbook train gaussian1d --profile smoke --set steps=40 --set seed=3"
+    again = run("evaluate", written(variant.stdout), cwd=where)  # a variant evaluates like the book's run
+    assert again.returncode == 0 and metrics_line(again.stdout) == metrics_line(variant.stdout)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--set", "stepz=4"], "error: --set stepz: Gaussian1DConfig has no such field; choose from"),
+    (["--set", "steps"], "error: --set needs key=value, got 'steps'"),
+])
+def test_bad_set_is_one_line(tmp_path, args, message):
+    result = run("train", "gaussian1d", "--profile", "smoke", *args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.strip().startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "cgan-concat", "cgan-projection", "infogan",
+                                  "lapgan"])
 def test_models_train_and_evaluate_identically(tmp_path, name):
     first = run("train", name, "--profile", "smoke", "--quiet", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    again = run("evaluate", f"checkpoints/{name}-smoke.pt", cwd=tmp_path)
+    again = run("evaluate", written(first.stdout), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert metrics_line(again.stdout) == metrics_line(first.stdout)
 
 
 def test_bench_data_prints_both_paths_and_a_ratio(tmp_path):
-    out = run("bench", "data", "--steps", "40", cwd=tmp_path)
+    out = run("bench", "data", "--steps", "20", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    ratio = float(re.search(r"data path is (\d+)x faster", out.stdout).group(1))
-    assert ratio >= 3
+    assert re.search(r"data path is \d+x faster", out.stdout)  # a timing: printed, never asserted
     assert "per-sample DataLoader" in out.stdout and "in-memory tensor" in out.stdout
+
+
+def test_both_data_paths_give_the_same_pixels():
+    from ganbook.bench import PerSampleDigits
+    from ganbook.data import mnist5k
+
+    s = mnist5k("train")
+    pixels = ((s.images.squeeze(1).numpy() + 1) * 127.5).round().astype("uint8")
+    tutorial = PerSampleDigits(pixels, s.labels.numpy())
+    for i in (0, 17, 3999):
+        image, label = tutorial[i]
+        assert label == int(s.labels[i]) and float((image - s.images[i]).abs().max()) < 1e-6
+
+
+def test_bench_loop_trains_the_same_weights_as_a_bare_loop():
+    from ganbook.bench import bare_loop, trainer_loop
+
+    _, g_bare = bare_loop(3, 16, width=4)
+    _, g_ours = trainer_loop(3, 16, width=4)
+    for a, b in zip(g_bare.parameters(), g_ours.parameters()):
+        assert torch.equal(a, b)  # the overhead it prints is for exactly the same work
 
 
 def test_digit_classifier_trains_and_evaluates(tmp_path):
@@ -95,8 +158,8 @@ def test_digit_classifier_trains_and_evaluates(tmp_path):
     assert out.returncode == 0, out.stderr
     accuracy = float(re.search(r"test_accuracy=([0-9.]+)", out.stdout).group(1))
     assert 0.5 < accuracy <= 1.0  # one epoch already learns most digits
-    again = run("evaluate", str(tmp_path / "digit-classifier-smoke.pt"), cwd=tmp_path)
+    again = run("evaluate", written(out.stdout), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert f"test_accuracy={accuracy:.4f}" in again.stdout
-    manifest = json.loads((tmp_path / "digit-classifier-smoke.json").read_text())
+    manifest = json.loads(Path(written(out.stdout)).with_suffix(".json").read_text())
     assert manifest["command"].startswith("python -m ganbook train digit-classifier")

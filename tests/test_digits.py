@@ -27,8 +27,7 @@ def test_uci_digits_domain():
 
 def test_batches_by_index_are_seeded_and_paired():
     s = mnist5k("test")
-    a, la = s.sample_with_labels(16, torch.Generator().manual_seed(1))
-    b, lb = s.sample_with_labels(16, torch.Generator().manual_seed(1))
+    (a, la), (b, lb) = [(d.x, d.c) for d in (s.labelled(16, torch.Generator().manual_seed(1)) for _ in range(2))]
     assert torch.equal(a, b) and torch.equal(la, lb) and a.shape == (16, 1, 28, 28)
     assert torch.equal(s.sample(16, torch.Generator().manual_seed(1)), a)
 

@@ -8,8 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from ganbook import augment, latent, losses, pyramid, widgets
-from ganbook.train import Objective
-from ganbook.experiments import cgan, infogan, lapgan, mlp_digits, store
+from ganbook.experiments import cgan_concat as cgan, infogan, lapgan, mlp_gan, store
 from ganbook.models.classifier import DigitClassifier
 from ganbook.models.conditional import ConcatDiscriminator, ConditionalGenerator, ProjectionDiscriminator
 from ganbook.models.dcgan import DCGANDiscriminator, DCGANGenerator
@@ -143,13 +142,6 @@ def test_random_affine_keeps_blank_pixels_and_is_the_identity_at_zero():
         augment.random_affine(torch.zeros(28, 28), torch.Generator())
 
 
-def test_objective_rejects_half_a_view():
-    with pytest.raises(ValueError, match="together"):
-        Objective(info=InfoCodes().loss, info_view=augment.random_affine)
-    with pytest.raises(ValueError, match="needs info"):
-        Objective(info_view=augment.random_affine, info_view_loss=InfoCodes().cat_loss)
-
-
 def test_conditional_training_resumes_bit_for_bit(tmp_path):
     config = cgan.Config.for_profile("smoke", steps=6)
     whole = cgan.build(config).fit(6, progress=False)
@@ -173,7 +165,7 @@ def test_infogan_objective_trains_q():
     with torch.no_grad():
         after = float(codes.loss(z, trainer.D.heads(trainer.G(z))[1]))
     assert after < before - 0.3  # Q learns to read the codes back
-    assert trainer.objective.info_view is not None  # with the rotated-copy term (config.view_weight)
+    assert trainer.game.view is not None  # with the rotated-copy term (config.view_weight)
 
 
 def test_infogan_with_views_resumes_bit_for_bit(tmp_path):
@@ -186,19 +178,19 @@ def test_infogan_with_views_resumes_bit_for_bit(tmp_path):
     for a, b in zip(whole.D.state_dict().values(), resumed.D.state_dict().values()):
         assert torch.equal(a, b)
     plain = infogan.build(infogan.Config.for_profile("smoke", steps=6, view_weight=0.0)).fit(6, progress=False)
-    assert plain.objective.info_view is None and plain.history != whole.history
+    assert plain.game.view is None and plain.history != whole.history
 
 
 def test_load_or_train_reuses_a_matching_checkpoint_and_retrains_a_stale_one(tmp_path):
-    assert store.cached(mlp_digits, "smoke", tmp_path) is None  # nothing trained yet, and cached() trains nothing
-    first, manifest = store.load_or_train(mlp_digits, "smoke", tmp_path, progress=False)
-    again, manifest2 = store.load_or_train(mlp_digits, "smoke", tmp_path, progress=False)
+    assert store.cached(mlp_gan, "smoke", tmp_path) is None  # nothing trained yet, and cached() trains nothing
+    first, manifest = store.load_or_train(mlp_gan, "smoke", tmp_path, progress=False)
+    again, manifest2 = store.load_or_train(mlp_gan, "smoke", tmp_path, progress=False)
     assert manifest2["sha256"] == manifest["sha256"] and again.step == first.step
-    assert store.cached(mlp_digits, "smoke", tmp_path)[1]["sha256"] == manifest["sha256"]
-    path = store.checkpoint_path(mlp_digits, "smoke", tmp_path)
+    assert store.cached(mlp_gan, "smoke", tmp_path)[1]["sha256"] == manifest["sha256"]
+    path = store.checkpoint_path(mlp_gan, mlp_gan.Config.for_profile("smoke"), "smoke", tmp_path)
     path.write_bytes(b"broken")  # damaged: trained again, and written again
-    assert store.cached(mlp_digits, "smoke", tmp_path) is None
-    _, manifest3 = store.load_or_train(mlp_digits, "smoke", tmp_path, progress=False)
+    assert store.cached(mlp_gan, "smoke", tmp_path) is None
+    _, manifest3 = store.load_or_train(mlp_gan, "smoke", tmp_path, progress=False)
     assert manifest3["metrics"] == manifest["metrics"]
 
 

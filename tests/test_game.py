@@ -12,7 +12,7 @@ from ganbook import metrics, penalties
 from ganbook.anchors import anchor
 from ganbook.experiments import dirac, fixed_g, parallel_lines, runs, toy2d
 from ganbook.models import MinibatchMLPDiscriminator, MLPDiscriminator
-from ganbook.train import Objective
+from ganbook.games import FeatureMatchingGame, Objective
 from ganbook import losses
 
 
@@ -78,16 +78,17 @@ def test_dirac_gan_simultaneous_diverges_alternating_circles_r1_converges():
 
 def test_trainer_options_run_and_resume_bit_for_bit(tmp_path):
     base = toy2d.Config.for_profile("smoke", steps=6)
-    variants = [runs.Variant("fm", Objective(g_features=losses.g_loss_feature_matching)),
+    variants = [runs.Variant("fm", game=FeatureMatchingGame),
                 runs.Variant("noise", noise_start=0.3),
                 runs.Variant("gp", Objective(losses.d_loss_wasserstein, losses.g_loss_wasserstein,
                                              penalties.gradient_penalty, 10.0))]
     for v in variants:
         noise = runs.LinearNoise(v.noise_start, base.steps) if v.noise_start else None
-        whole = toy2d.build(base, objective=v.objective, instance_noise=noise).fit(6, progress=False)
-        part = toy2d.build(base, objective=v.objective, instance_noise=noise).fit(3, progress=False)
+        parts = dict(objective=v.objective, instance_noise=noise, game=v.game)
+        whole = toy2d.build(base, **parts).fit(6, progress=False)
+        part = toy2d.build(base, **parts).fit(3, progress=False)
         part.save(tmp_path / f"{v.name}.pt")
-        resumed = toy2d.build(base, objective=v.objective, instance_noise=noise)
+        resumed = toy2d.build(base, **parts)
         resumed.resume(tmp_path / f"{v.name}.pt")
         resumed.fit(6, progress=False)
         for a, b in zip(whole.G.parameters(), resumed.G.parameters()):

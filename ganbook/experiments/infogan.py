@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
-from .. import metrics, profiles
+from .. import metrics
 from ..augment import random_affine
 from ..data import mnist5k
+from ..games.infogan import InfoGANGame
 from ..models.infogan import InfoCodes, InfoGANDiscriminator, InfoGANGenerator
-from ..train import Objective, Trainer, linear_decay
+from ..train import Trainer, linear_decay
 from . import digits
-from .mlp_digits import DigitsGANConfig, config_dict
+from .base import ExperimentConfig, adam_pair
 
 NAME = "infogan"
 
 
 @dataclass(frozen=True)
-class InfoGANConfig(DigitsGANConfig):
+class InfoGANConfig(ExperimentConfig):
+    steps: int = 1800
+    batch_size: int = 64
+    lr_g: float = 1e-3  # the paper: G 1e-3, D 2e-4; D here 5e-4
+    lr_d: float = 5e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    eval_samples: int = 1000
     noise_dim: int = 62  # as in the paper's MNIST model: 62 noise + 10 categorical + 2 continuous
     n_cont: int = 2
     width: int = 32
-    lr_g: float = 1e-3  # the paper: G 1e-3, D 2e-4; D here 5e-4 (see for_profile)
     info_weight: float = 1.0
     cont_weight: float = 0.1
     fc: int = 512  # the paper: 1024 (and width 64)
@@ -36,12 +42,11 @@ class InfoGANConfig(DigitsGANConfig):
     view_shift: float = 0.1
     view_scale: float = 0.1
 
-    @classmethod
-    def for_profile(cls, profile: str | None = None, **changes: Any) -> "InfoGANConfig":
-        base = DigitsGANConfig.for_profile(profile)
-        sizes = profiles.choose(profile, smoke=dict(width=8, fc=64, steps=40, lr=5e-4), cpu=dict(steps=1800, lr=5e-4),
-                                gpu=dict(width=64, fc=1024, steps=20000, batch_size=128))
-        return replace(cls(**vars(base)), **{**sizes, **changes})
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=40, batch_size=64, lr_g=1e-3, lr_d=5e-4, width=8, fc=64, eval_samples=300),
+        "cpu": dict(steps=1800, batch_size=64, lr_g=1e-3, lr_d=5e-4, width=32, fc=512, eval_samples=1000),
+        "gpu": dict(steps=20000, batch_size=128, lr_g=1e-3, lr_d=5e-4, width=64, fc=1024, eval_samples=4000),
+    }
 
     @property
     def codes(self) -> InfoCodes:
@@ -53,16 +58,13 @@ def build(config: InfoGANConfig, device: torch.device | str = "cpu") -> Trainer:
     codes = config.codes
     G = InfoGANGenerator(codes.dim, config.width, config.fc)
     D = InfoGANDiscriminator(config.width, config.fc, 10, config.n_cont)
-    objective = Objective(info=codes.loss, info_weight=config.info_weight)
+    view = None
     if config.view_weight:  # Q reads the class code from a changed copy of each fake too
         view = partial(random_affine, degrees=config.view_degrees, shift=config.view_shift, scale=config.view_scale)
-        objective = replace(objective, info_view=view, info_view_loss=codes.cat_loss,
-                            info_view_weight=config.view_weight)
-    return Trainer(G, D, sample_real=mnist5k("train", device).sample,  # images only: no labels
-                   opt_g=torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas),
-                   opt_d=torch.optim.Adam(D.parameters(), lr=config.lr, betas=config.betas),
-                   objective=objective,
-                   batch_size=config.batch_size, seed=config.seed, device=device, sample_latent=codes.sample,
+    game = InfoGANGame(G, D, codes, config.info_weight, view=view, view_weight=config.view_weight)
+    return Trainer(game, mnist5k("train", device).sample,  # images only: no labels
+                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
+                   batch_size=config.batch_size, seed=config.seed, device=device,
                    lr_schedule=linear_decay(config.steps, 0.5))  # both rates fall to 0 over the second half
 
 
@@ -98,4 +100,3 @@ def evaluate(trainer: Trainer, config: InfoGANConfig) -> dict[str, float]:
 
 
 Config = InfoGANConfig
-__all__ = ["NAME", "Config", "build", "evaluate", "config_dict", "q_classes", "code_accuracy"]

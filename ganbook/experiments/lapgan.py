@@ -3,44 +3,58 @@
 As in the paper, the levels are trained independently on the Laplacian
 pyramids of real digits: level k learns the band ``h_k`` given the real coarser
 image. Sampling chains them: ``I_2 = G_2(z)``, then ``I_k = up(I_{k+1}) + G_k(z_k, up(I_{k+1}))``.
+The three levels are one multi-stage run (:class:`ganbook.stages.Stages`),
+trained coarsest first, checkpointed and cached as one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import torch
 from torch import Tensor, nn
 
-from .. import profiles
+from ..batch import Batch
 from ..data import mnist5k
+from ..games import StandardGame
 from ..models import MLPDiscriminator, MLPGenerator
 from ..models.lapgan import BandDiscriminator, BandGenerator
 from ..pyramid import laplacian_pyramid, up
+from ..stages import Stages
 from ..train import Trainer
 from . import digits
+from .base import ExperimentConfig, adam_pair
 
+NAME = "lapgan"
 LEVELS = 3  # 28 -> 14 -> 7
+STAGES = ["coarse 7x7", "band 14x14", "band 28x28"]  # in training order
 
 
 @dataclass(frozen=True)
-class LAPGANConfig:
+class LAPGANConfig(ExperimentConfig):
     coarse_steps: int = 2000
     band_steps: int = 1500
     batch_size: int = 64
     coarse_latent: int = 32
     width: int = 32
-    lr: float = 5e-4
+    lr_g: float = 5e-4
+    lr_d: float = 5e-4
     betas: tuple[float, float] = (0.5, 0.999)
-    seed: int = 0
     eval_samples: int = 1000
 
-    @classmethod
-    def for_profile(cls, profile: str | None = None, **changes: Any) -> "LAPGANConfig":
-        base = profiles.choose(profile, smoke=cls(coarse_steps=60, band_steps=30, width=8, eval_samples=300),
-                               cpu=cls(), gpu=cls(coarse_steps=10000, band_steps=10000, width=64, lr=2e-4))
-        return replace(base, **changes)
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(coarse_steps=60, band_steps=30, batch_size=64, width=8, lr_g=5e-4, lr_d=5e-4, eval_samples=300),
+        "cpu": dict(coarse_steps=2000, band_steps=1500, batch_size=64, width=32, lr_g=5e-4, lr_d=5e-4,
+                    eval_samples=1000),
+        "gpu": dict(coarse_steps=10000, band_steps=10000, batch_size=64, width=64, lr_g=2e-4, lr_d=2e-4,
+                    eval_samples=1000),
+    }
+
+    @property
+    def steps(self) -> int:
+        """All three levels' steps together: what the run's ``step`` reaches when it is done."""
+        return self.coarse_steps + 2 * self.band_steps
 
 
 @dataclass(frozen=True)
@@ -50,9 +64,9 @@ class BandSet:
     bands: Tensor  # (N, 1, s, s)
     conditions: Tensor  # (N, 1, s, s)
 
-    def sample(self, n: int, rng: torch.Generator) -> tuple[Tensor, Tensor]:
+    def sample(self, n: int, rng: torch.Generator) -> Batch:
         idx = torch.randint(len(self.bands), (n,), generator=rng)
-        return self.bands[idx], self.conditions[idx]
+        return Batch(self.bands[idx], c=self.conditions[idx])
 
 
 def level_data(images: Tensor) -> list[Any]:
@@ -65,48 +79,44 @@ def level_data(images: Tensor) -> list[Any]:
 
 def _trainer(G: nn.Module, D: nn.Module, source: Any, config: LAPGANConfig, level: int,
              device: torch.device | str) -> Trainer:
-    return Trainer(G, D, sample_real=source,
-                   opt_g=torch.optim.Adam(G.parameters(), lr=config.lr, betas=config.betas),
-                   opt_d=torch.optim.Adam(D.parameters(), lr=config.lr, betas=config.betas),
+    return Trainer(StandardGame(G, D), source, adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
                    batch_size=config.batch_size, seed=config.seed + level, device=device)
 
 
-def build(config: LAPGANConfig, device: torch.device | str = "cpu") -> list[Trainer]:
-    """One trainer per level, finest first: ``[28x28 band, 14x14 band, 7x7 coarse]``."""
+def build(config: LAPGANConfig, device: torch.device | str = "cpu") -> Stages:
+    """The three levels as stages in training order: ``coarse 7x7``, ``band 14x14``, ``band 28x28``."""
     torch.manual_seed(config.seed)
     data = level_data(mnist5k("train").images)
     coarse = data[2].to(device)
-    trainers = [_trainer(BandGenerator(s, config.width), BandDiscriminator(s, config.width),
-                         BandSet(d.bands.to(device), d.conditions.to(device)).sample, config, k, device)
-                for k, (s, d) in enumerate(zip((28, 14), data[:2]))]
+    bands = [_trainer(BandGenerator(s, config.width), BandDiscriminator(s, config.width),
+                      BandSet(d.bands.to(device), d.conditions.to(device)).sample, config, k, device)
+             for k, (s, d) in enumerate(zip((28, 14), data[:2]))]
     G = MLPGenerator(config.coarse_latent, 49, (256, 256), out_activation=nn.Tanh, out_shape=(1, 7, 7))
     D = MLPDiscriminator(49, (256, 256))
     sample = lambda n, rng: coarse[torch.randint(len(coarse), (n,), generator=rng)]  # noqa: E731
-    return trainers + [_trainer(G, D, sample, config, 2, device)]
+    top = _trainer(G, D, sample, config, 2, device)
+    return Stages([top, bands[1], bands[0]], [config.coarse_steps, config.band_steps, config.band_steps], STAGES)
 
 
-def train(config: LAPGANConfig, progress: bool = True, device: torch.device | str = "cpu") -> list[Trainer]:
+def train(config: LAPGANConfig, progress: bool = True, device: torch.device | str = "cpu") -> Stages:
     """Build and train the three levels, coarsest first (each independently, on real pyramids)."""
-    trainers = build(config, device)
-    for trainer, steps in zip(reversed(trainers), (config.coarse_steps, config.band_steps, config.band_steps)):
-        trainer.fit(steps, progress=progress)
-    return trainers
+    return build(config, device).fit(progress=progress)
 
 
 @torch.no_grad()
-def sample(trainers: list[Trainer], n: int, seed: int = 1234) -> list[Tensor]:
+def sample(run: Stages, n: int, seed: int = 1234) -> list[Tensor]:
     """Generate coarse to fine; returns ``[7x7, 14x14, 28x28]`` images (the last clamped to [-1, 1])."""
-    images = [trainers[2].generate(n, seed=seed)]
-    for k, trainer in zip((1, 0), (trainers[1], trainers[0])):
+    images = [run[STAGES[0]].generate(n, seed=seed)]
+    for k, name in zip((1, 0), STAGES[1:]):
         c = up(images[-1])
-        images.append(c + trainer.generate(n, seed=seed + 10 + k, condition=c))
+        images.append(c + run[name].generate(n, seed=seed + 10 + k, condition=c))
     images[-1] = images[-1].clamp(-1, 1)
     return images
 
 
-def evaluate(trainers: list[Trainer], config: LAPGANConfig) -> dict[str, float]:
+def evaluate(run: Stages, config: LAPGANConfig) -> dict[str, float]:
     """Chapter 6's measures of the final 28x28 samples."""
-    return digits.measure(sample(trainers, config.eval_samples)[-1])
+    return digits.measure(sample(run, config.eval_samples)[-1])
 
 
 Config = LAPGANConfig

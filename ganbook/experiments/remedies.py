@@ -13,8 +13,8 @@ from functools import partial
 from torch import nn
 
 from .. import losses, penalties
+from ..games import FeatureMatchingGame, Objective
 from ..models import MinibatchMLPDiscriminator
-from ..train import Objective
 from .runs import Variant
 from .toy2d import Toy2DConfig
 
@@ -30,7 +30,7 @@ def remedies() -> list[Variant]:
         Variant("vanilla GAN"),
         Variant("label smoothing (0.9)", Objective(d_loss=partial(losses.d_loss_bce, real_label=0.9))),
         Variant("instance noise (0.3 -> 0)", noise_start=0.3),
-        Variant("feature matching", Objective(g_features=losses.g_loss_feature_matching)),
+        Variant("feature matching", game=FeatureMatchingGame),
         Variant("minibatch discrimination", discriminator=minibatch_discriminator),
         # two time-scale update rule: D learns 4x faster than G (Heusel et al., 2017)
         Variant("two learning rates (D 4x G)", config_changes={"lr_g": 5e-4, "lr_d": 2e-3}),

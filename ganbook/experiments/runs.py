@@ -24,7 +24,8 @@ from tqdm.auto import tqdm
 
 from .. import metrics
 from ..data import GaussianMixture2D
-from ..train import Every, Objective, Trainer, grad_norm
+from ..games import Objective, StandardGame
+from ..train import Every, Trainer, grad_norm
 from . import toy2d
 
 
@@ -49,6 +50,7 @@ class Variant:
 
     name: str
     objective: Objective = Objective()
+    game: type[StandardGame] = StandardGame  # e.g. FeatureMatchingGame
     discriminator: Callable[[toy2d.Toy2DConfig], nn.Module] | None = None
     noise_start: float = 0.0  # instance noise std at step 0 (falls linearly to 0)
     config_changes: dict[str, Any] = field(default_factory=dict)
@@ -84,7 +86,7 @@ def run_one(variant: Variant, base: toy2d.Toy2DConfig, seed: int, track_every: i
         tracker = ModeTracker(target)
         callbacks.append(Every(track_every, tracker, at_start=False))
     trainer = toy2d.train(config, callbacks=callbacks, progress=False, objective=variant.objective,
-                          discriminator=variant.discriminator, instance_noise=noise)
+                          discriminator=variant.discriminator, instance_noise=noise, game=variant.game)
     return {
         "variant": variant.name,
         "seed": seed,

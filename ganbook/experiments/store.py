@@ -2,9 +2,12 @@
 
 ``python -m ganbook train NAME --profile P`` and the chapters call the same
 :func:`train_and_save`; a chapter calls :func:`load_or_train`, which reuses
-``checkpoints/NAME-P.pt`` when its manifest names the same config and the same
-ganbook code (so chapter 6 measures the models chapter 5 trained, and a change
-to the library retrains them).
+``NAME-P-HASH.pt`` when its manifest names the same config and the same code
+(so chapter 6 measures the models chapter 5 trained). ``HASH`` is the config's
+:meth:`~.base.ExperimentConfig.short_hash`, so a variant (another seed, an
+exercise's setting) gets a file of its own and never overwrites the book's run.
+"The same code" is :func:`ganbook.deps.code_version` of the experiment's module:
+the module and every ganbook module it imports, not the whole package.
 """
 
 from __future__ import annotations
@@ -19,9 +22,8 @@ from typing import Any
 
 import torch
 
-from .. import checkpoints, profiles
+from .. import checkpoints, deps, distributed, profiles
 from ..errors import CheckpointError
-from ..train import Trainer
 
 FOLDER_VAR = "GANBOOK_CHECKPOINTS"
 
@@ -31,56 +33,69 @@ def default_folder() -> Path:
     return Path(os.environ.get(FOLDER_VAR, "checkpoints"))
 
 
-def checkpoint_path(exp: ModuleType, profile: str, folder: str | os.PathLike | None = None) -> Path:
-    return Path(folder if folder is not None else default_folder()) / f"{exp.NAME}-{profile}.pt"
+def checkpoint_path(exp: ModuleType, config: Any, profile: str, folder: str | os.PathLike | None = None) -> Path:
+    """``FOLDER/NAME-PROFILE-HASH.pt``; the folder defaults to :func:`default_folder`."""
+    return Path(folder if folder is not None else default_folder()) / f"{exp.NAME}-{profile}-{config.short_hash()}.pt"
+
+
+def manifest_for(exp: ModuleType, config: Any, profile: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a checkpoint's manifest says of how it was made (the command that rebuilds it included)."""
+    sets = "".join(f" --set {k}={v!r}".replace("'", "") for k, v in (changes or {}).items())
+    return {"name": exp.NAME, "profile": profile, "command": f"python -m ganbook train {exp.NAME} --profile {profile}{sets}",
+            "config": config.as_dict(), "code": deps.code_version(exp)}
 
 
 def train_and_save(exp: ModuleType, profile: str | None = None, folder: str | os.PathLike | None = None,
                    resume: bool = False, progress: bool = True, checkpoint_every: int = 0,
-                   ) -> tuple[Trainer, dict[str, Any]]:
-    """Train ``exp`` on ``profile``, measure it, write its checkpoint; return (trainer, manifest)."""
+                   changes: dict[str, Any] | None = None, compile: bool = False) -> tuple[Any, dict[str, Any]]:
+    """Train ``exp`` on ``profile`` (with config ``changes``), measure it, write its checkpoint; return (run, manifest).
+
+    Under ``torchrun`` every process trains; rank 0 alone measures and writes.
+    """
     profile = profiles.resolve(profile)
-    config = exp.Config.for_profile(profile)
-    out = checkpoint_path(exp, profile, folder)
-    manifest = {"name": exp.NAME, "profile": profile, "command": f"python -m ganbook train {exp.NAME} --profile {profile}",
-                "config": exp.config_dict(config), "code": checkpoints.code_version()}
-    trainer = exp.build(config, device=profiles.device(profile))
+    config = exp.Config.for_profile(profile, **(changes or {}))
+    out = checkpoint_path(exp, config, profile, folder)
+    manifest = manifest_for(exp, config, profile, changes)
+    run = exp.build(config, device=profiles.device(profile))
+    if compile:
+        run.compile()
     if resume and out.exists():
-        trainer.resume(out)
+        run.resume(out)
     start = time.perf_counter()
-    trainer.fit(config.steps, progress=progress, checkpoint=out, checkpoint_every=checkpoint_every, manifest=manifest)
+    run.fit(config.steps, progress=progress, checkpoint=out, checkpoint_every=checkpoint_every, manifest=manifest)
     seconds = time.perf_counter() - start
-    result = exp.evaluate(trainer, config)
-    written = trainer.save(out, {**manifest, "metrics": result, "train_seconds": round(seconds, 2)})
-    return trainer, written
+    result = exp.evaluate(run, config) if distributed.is_main() else {}
+    written = run.save(out, {**manifest, "metrics": result, "train_seconds": round(seconds, 2)})
+    return run, written
 
 
-def cached(exp: ModuleType, profile: str | None = None, folder: str | os.PathLike | None = None
-           ) -> tuple[Trainer, dict[str, Any]] | None:
+def cached(exp: ModuleType, profile: str | None = None, folder: str | os.PathLike | None = None,
+           changes: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]] | None:
     """The checkpointed run if its manifest names this config, this code and a finished run; else None
     (nothing is trained: a chapter can show another chapter's result only when it exists)."""
     profile = profiles.resolve(profile)
-    config = exp.Config.for_profile(profile)
-    path = checkpoint_path(exp, profile, folder)
+    config = exp.Config.for_profile(profile, **(changes or {}))
+    path = checkpoint_path(exp, config, profile, folder)
     if not path.exists():
         return None
     try:
         manifest = checkpoints.read_manifest(path)
-        if (manifest.get("config") != exp.config_dict(config) or manifest.get("code") != checkpoints.code_version()
+        if (manifest.get("config") != config.as_dict() or manifest.get("code") != deps.code_version(exp)
                 or manifest.get("step") != config.steps or "metrics" not in manifest):
             return None
-        trainer = exp.build(config, device=profiles.device(profile))
-        trainer.resume(path)
-        return trainer, manifest
+        run = exp.build(config, device=profiles.device(profile))
+        run.resume(path)
+        return run, manifest
     except CheckpointError:
         return None  # a damaged or foreign file: train again and overwrite it
 
 
 def load_or_train(exp: ModuleType, profile: str | None = None, folder: str | os.PathLike | None = None,
-                  progress: bool = True) -> tuple[Trainer, dict[str, Any]]:
+                  progress: bool = True, changes: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """The trained ``exp`` from its checkpoint if that matches this config and code, else a fresh training run."""
     profile = profiles.resolve(profile)
-    return cached(exp, profile, folder) or train_and_save(exp, profile, folder, progress=progress)
+    return (cached(exp, profile, folder, changes)
+            or train_and_save(exp, profile, folder, progress=progress, changes=changes))
 
 
 def _train_in_worker(module_name: str, profile: str, folder: str | None) -> None:
@@ -89,7 +104,7 @@ def _train_in_worker(module_name: str, profile: str, folder: str | None) -> None
 
 
 def load_or_train_all(exps: list[ModuleType], profile: str | None = None, folder: str | os.PathLike | None = None,
-                      workers: int = 2) -> list[tuple[Trainer, dict[str, Any]]]:
+                      workers: int = 2) -> list[tuple[Any, dict[str, Any]]]:
     """:func:`load_or_train` for several independent experiments, training the missing ones in parallel processes.
 
     Each worker runs one experiment with one thread, so a worker's run is

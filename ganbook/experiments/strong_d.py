@@ -27,7 +27,7 @@ class GradientProbe:
 
     def __call__(self, trainer: Trainer) -> None:
         z = trainer.latent(self.n, torch.Generator().manual_seed(5))
-        real = trainer.sample_real(self.n, torch.Generator().manual_seed(6)).to(trainer.device)
+        real = trainer.data(self.n, torch.Generator().manual_seed(6)).to(trainer.device)
         row: dict[str, Any] = {"d_steps": trainer.step}
         for name, loss_fn in (("saturating", g_loss_saturating), ("non-saturating", g_loss_nonsaturating)):
             trainer.G.zero_grad(set_to_none=True)
@@ -46,7 +46,7 @@ def train_d_only(config: toy2d.Toy2DConfig, d_steps: int, probe_every: int, prog
     """Train D for ``d_steps`` against the frozen, freshly initialised G of ``config``; return the probe records."""
     trainer = toy2d.build(config)
     trainer.lr_schedule = None
-    for group in trainer.opt_g.param_groups:
+    for group in trainer.optimizers["g"].param_groups:
         group["lr"] = 0.0  # G stays as it is; only D learns
     probe = GradientProbe()
     trainer.fit(d_steps, callbacks=[Every(probe_every, probe)], progress=progress)

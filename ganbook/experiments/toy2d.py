@@ -1,30 +1,31 @@
 """Chapters 2-4: a GAN on a 2-D toy (ring, grid or spiral), measured with the mode metrics.
 
 ``Toy2DConfig`` fixes the sizes; ``build`` takes the parts a chapter varies
-(objective, discriminator, instance noise) as explicit arguments, so chapter 3's
+(objective, discriminator, instance noise, game) as explicit arguments, so chapter 3's
 remedies and chapter 4's objectives are all the same ``build`` with other parts.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, replace
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar
 
 import torch
 from torch import nn
 
-from .. import metrics, profiles
+from .. import metrics
 from ..data import GaussianMixture2D, load
+from ..games import Objective, StandardGame
 from ..models import MLPDiscriminator, MLPGenerator
-from ..train import Objective, Trainer, linear_decay
+from ..train import Trainer, linear_decay
+from .base import ExperimentConfig, adam_pair
 
 NAME = "toy2d"
 
 
 @dataclass(frozen=True)
-class Toy2DConfig:
-    """Sizes of a 2-D toy run. ``for_profile`` gives the smoke/cpu/gpu sizes."""
+class Toy2DConfig(ExperimentConfig):
+    """Sizes of a 2-D toy run, per profile in ``PROFILES``."""
 
     data: str = "grid"  # a name from ``python -m ganbook data``: ring, grid or spiral
     steps: int = 3000
@@ -36,19 +37,17 @@ class Toy2DConfig:
     lr_d: float = 1e-3
     betas: tuple[float, float] = (0.5, 0.999)
     n_critic: int = 1
-    seed: int = 0
     decay_from: float = 0.5
     eval_samples: int = 2500  # as in PacGAN's evaluation
 
-    @classmethod
-    def for_profile(cls, profile: str | None = None, **changes: Any) -> "Toy2DConfig":
-        base = profiles.choose(
-            profile,
-            smoke=cls(steps=120, g_hidden=(32, 32), d_hidden=(32, 32), eval_samples=1000),
-            cpu=cls(steps=2000),
-            gpu=cls(steps=20000, g_hidden=(256, 256, 256), d_hidden=(256, 256, 256), lr_g=2e-4, lr_d=2e-4),
-        )
-        return replace(base, **changes)
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=120, batch_size=256, g_hidden=(32, 32), d_hidden=(32, 32), lr_g=1e-3, lr_d=1e-3,
+                      eval_samples=1000),
+        "cpu": dict(steps=2000, batch_size=256, g_hidden=(128, 128, 128), d_hidden=(128, 128, 128), lr_g=1e-3,
+                    lr_d=1e-3, eval_samples=2500),
+        "gpu": dict(steps=20000, batch_size=256, g_hidden=(256, 256, 256), d_hidden=(256, 256, 256), lr_g=2e-4,
+                    lr_d=2e-4, eval_samples=2500),
+    }
 
 
 def dataset(config: Toy2DConfig) -> Any:
@@ -58,29 +57,21 @@ def dataset(config: Toy2DConfig) -> Any:
 
 def build(
     config: Toy2DConfig,
+    device: torch.device | str = "cpu",
     objective: Objective = Objective(),
     discriminator: Callable[[Toy2DConfig], nn.Module] | None = None,
     instance_noise: Callable[[int], float] | None = None,
-    device: torch.device | str = "cpu",
+    game: type[StandardGame] = StandardGame,
 ) -> Trainer:
-    """A fresh, seeded trainer; ``discriminator(config)`` replaces the plain MLP D if given."""
+    """A fresh, seeded trainer; ``discriminator(config)`` replaces the plain MLP D if given,
+    ``game`` the standard game (e.g. :class:`~ganbook.games.FeatureMatchingGame`)."""
     torch.manual_seed(config.seed)
     G = MLPGenerator(config.latent_dim, 2, config.g_hidden)
     D = discriminator(config) if discriminator is not None else MLPDiscriminator(2, config.d_hidden)
-    return Trainer(
-        G,
-        D,
-        sample_real=dataset(config).sample,
-        opt_g=torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas),
-        opt_d=torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas),
-        objective=objective,
-        batch_size=config.batch_size,
-        n_critic=config.n_critic,
-        seed=config.seed,
-        device=device,
-        lr_schedule=linear_decay(config.steps, config.decay_from),
-        instance_noise=instance_noise,
-    )
+    play = game(G, D, objective, n_critic=config.n_critic, instance_noise=instance_noise)
+    return Trainer(play, dataset(config).sample, adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
+                   batch_size=config.batch_size, seed=config.seed, device=device,
+                   lr_schedule=linear_decay(config.steps, config.decay_from))
 
 
 def evaluate(trainer: Trainer, config: Toy2DConfig) -> dict[str, float]:
@@ -97,11 +88,6 @@ def train(config: Toy2DConfig, callbacks: list | tuple = (), progress: bool = Tr
           **build_kwargs: Any) -> Trainer:
     """Build and train a 2-D toy GAN (``build_kwargs`` go to :func:`build`)."""
     return build(config, **build_kwargs).fit(config.steps, callbacks=callbacks, progress=progress)
-
-
-def config_dict(config: Toy2DConfig) -> dict[str, Any]:
-    """The config as plain JSON values, as stored in manifests."""
-    return json.loads(json.dumps(asdict(config)))
 
 
 Config = Toy2DConfig

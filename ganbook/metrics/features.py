@@ -3,7 +3,7 @@
 FID proper is the Frechet distance in Inception-v3's 2,048-d pool features
 (Heusel et al., 2017). Those weights are a download, so offline the book
 measures digits in the 64-d feature layer of its own digit classifier
-(:mod:`ganbook.experiments.classifier`). :func:`feature_space` picks Inception
+(:mod:`ganbook.experiments.digit_classifier`). :func:`feature_space` picks Inception
 when torchmetrics (or pytorch-fid) can load its weights and says so when it
 cannot; numbers from the two spaces are not comparable.
 """
@@ -35,7 +35,7 @@ class FeatureSpace:
 
 def digit_space() -> FeatureSpace:
     """The 64-d penultimate layer of the shipped digit classifier (28x28 one-channel digits)."""
-    from ..experiments.classifier import shipped
+    from ..experiments.digit_classifier import shipped
 
     model = shipped()
     return FeatureSpace("digit-classifier features (64-d)", lambda x: model.features(x.cpu().float()))

@@ -9,22 +9,22 @@ as package data (``ganbook/assets/digit_classifier.pt`` and its manifest);
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from .. import checkpoints, profiles
+from .. import checkpoints
 from ..data import mnist5k
 from ..models.classifier import DigitClassifier
+from .base import ExperimentConfig
 
 NAME = "digit-classifier"
 SHIPPED = Path(__file__).resolve().parent.parent / "assets" / "digit_classifier.pt"
@@ -32,7 +32,7 @@ COMMAND = "python -m ganbook train digit-classifier --out ganbook/assets"
 
 
 @dataclass(frozen=True)
-class ClassifierConfig:
+class ClassifierConfig(ExperimentConfig):
     """Training sizes; every profile but ``smoke`` trains the shipped instrument."""
 
     epochs: int = 30
@@ -41,12 +41,12 @@ class ClassifierConfig:
     weight_decay: float = 1e-4
     max_shift: float = 2.0  # pixels of random translation
     max_degrees: float = 10.0  # random rotation
-    seed: int = 0
 
-    @classmethod
-    def for_profile(cls, profile: str | None = None, **changes: Any) -> "ClassifierConfig":
-        base = profiles.choose(profile, smoke=cls(epochs=1), cpu=cls(), gpu=cls())
-        return replace(base, **changes)
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(epochs=1, batch_size=64, lr=2e-3),
+        "cpu": dict(epochs=30, batch_size=64, lr=2e-3),
+        "gpu": dict(epochs=30, batch_size=64, lr=2e-3),
+    }
 
 
 def jitter(x: Tensor, rng: torch.Generator, max_shift: float, max_degrees: float) -> Tensor:
@@ -98,7 +98,7 @@ def train(config: ClassifierConfig, progress: bool = True) -> tuple[DigitClassif
 def save(model: DigitClassifier, result: dict[str, float], config: ClassifierConfig, path: str | Path,
          seconds: float) -> dict[str, Any]:
     """Write the classifier and its manifest (command, config, accuracies, sha256) atomically."""
-    manifest = {"name": NAME, "command": COMMAND, "config": json.loads(json.dumps(asdict(config))),
+    manifest = {"name": NAME, "command": COMMAND, "config": config.as_dict(),
                 "metrics": result, "train_seconds": round(seconds, 2),
                 "data": "mnist5k: 4,000 train / 1,000 test"}
     return checkpoints.save(path, {"model": model.state_dict()}, manifest)
@@ -118,12 +118,21 @@ def shipped() -> DigitClassifier:
     return load(SHIPPED)
 
 
-def train_and_save(profile: str, out: str | Path, progress: bool = True) -> tuple[Path, dict[str, float], float]:
-    """What ``python -m ganbook train digit-classifier`` does; returns (path, accuracies, seconds)."""
-    config = ClassifierConfig.for_profile(profile)
+def train_and_save(profile: str, out: str | Path, progress: bool = True,
+                   changes: dict[str, Any] | None = None) -> tuple[Path, dict[str, float], float]:
+    """What ``python -m ganbook train digit-classifier`` does; returns (path, accuracies, seconds).
+
+    The instrument (any profile but ``smoke``, no changes) is written as ``digit_classifier.pt``;
+    anything else as ``digit-classifier-PROFILE-HASH.pt``, beside it rather than over it.
+    """
+    config = Config.for_profile(profile, **(changes or {}))
     start = time.perf_counter()
     model, result = train(config, progress)
     seconds = time.perf_counter() - start
-    path = Path(out) / SHIPPED.name if profile != "smoke" else Path(out) / f"{NAME}-smoke.pt"
+    shipped_config = profile != "smoke" and not changes
+    path = Path(out) / (SHIPPED.name if shipped_config else f"{NAME}-{profile}-{config.short_hash()}.pt")
     save(model, result, config, path, seconds)
     return path, result, seconds
+
+
+Config = ClassifierConfig

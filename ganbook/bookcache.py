@@ -1,0 +1,50 @@
+"""Keep a chapter's executed output until the code it runs changes (``make book`` calls this).
+
+Jupyter Book's execution cache is keyed on a notebook's own text, so on its
+own it would show outputs of older ganbook code. Before each build,
+:func:`invalidate` compares every chapter's :func:`ganbook.deps.chapter_version`
+(its text and the ganbook modules its cells import, transitively) with the one
+recorded after the last successful build; for a chapter whose hash moved it
+drops the chapter's cached execution and touches its source, so Sphinx reads it
+again and myst-nb executes it. :func:`record` writes the hashes after a build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .deps import chapter_version
+
+RECORD = ".chapter-code.json"
+
+
+def chapters(book: Path) -> list[Path]:
+    return sorted(book.glob("[0-9]*.md"))
+
+
+def invalidate(book: Path, build: Path) -> list[str]:
+    """Drop the cached execution of every chapter whose code changed; return their file names."""
+    record_file = build / RECORD
+    stored = json.loads(record_file.read_text()) if record_file.exists() else {}
+    cache_dir = build / ".jupyter_cache"
+    changed = [md for md in chapters(book) if stored.get(md.name) != chapter_version(md)]
+    if changed and cache_dir.exists():
+        from jupyter_cache import get_cache
+
+        cache = get_cache(str(cache_dir))
+        targets = {md.resolve() for md in changed}
+        for rec in cache.list_cache_records():
+            if Path(rec.uri).resolve() in targets:
+                cache.remove_cache(rec.pk)
+        for md in changed:
+            os.utime(md)  # newer than Sphinx's record of it: read (and so executed) again
+    return [md.name for md in changed]
+
+
+def record(book: Path, build: Path) -> None:
+    """Remember each chapter's code hash after a successful build."""
+    build.mkdir(parents=True, exist_ok=True)
+    hashes = {md.name: chapter_version(md) for md in chapters(book)}
+    (build / RECORD).write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")

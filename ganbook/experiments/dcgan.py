@@ -1,0 +1,56 @@
+"""Chapter 5, part 2: DCGAN on mnist5k, on the same budget as the tutorials' MLP GAN.
+
+Same optimiser, loss, batch and steps as :mod:`.mlp_gan` (stated again in this
+module's own table); only the two networks change (:mod:`ganbook.models.dcgan`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import torch
+
+from ..data import mnist5k
+from ..games import StandardGame
+from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
+from ..train import Trainer
+from . import digits
+from .base import ExperimentConfig, adam_pair
+
+NAME = "dcgan"
+
+
+@dataclass(frozen=True)
+class DCGANConfig(ExperimentConfig):
+    steps: int = 2000
+    batch_size: int = 64
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    eval_samples: int = 1000
+    latent_dim: int = 100
+    width: int = 16  # channels of D's first layer; G's widest layer has 4x this
+
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=60, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=8, eval_samples=300),
+        "cpu": dict(steps=2000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=16, eval_samples=1000),
+        "gpu": dict(steps=20000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=64, eval_samples=4000),
+    }
+
+
+def build(config: DCGANConfig, device: torch.device | str = "cpu") -> Trainer:
+    torch.manual_seed(config.seed)
+    G = DCGANGenerator(config.latent_dim, config.width)
+    D = DCGANDiscriminator(config.width)
+    return Trainer(StandardGame(G, D), mnist5k("train", device).sample,
+                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
+                   batch_size=config.batch_size, seed=config.seed, device=device)
+
+
+def evaluate(trainer: Trainer, config: DCGANConfig) -> dict[str, float]:
+    """:func:`ganbook.experiments.digits.measure` on ``eval_samples`` digits from a fixed seed."""
+    return digits.measure(trainer.generate(config.eval_samples))
+
+
+Config = DCGANConfig

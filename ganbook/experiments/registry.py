@@ -1,0 +1,20 @@
+"""Every experiment the command line can train, by name.
+
+Kept apart from the experiments themselves (and not imported by them or by any
+chapter), so that a chapter's dependencies (:mod:`ganbook.deps`) include only
+the experiments it uses.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def registry() -> dict[str, ModuleType]:
+    """``{NAME: module}`` for every experiment, in the book's order."""
+    from . import (cgan_concat, cgan_projection, dcgan, digit_classifier, fixed_g, gaussian1d, infogan, lapgan,
+                   mlp_gan, toy2d)
+
+    modules = [gaussian1d, fixed_g, toy2d, digit_classifier, mlp_gan, dcgan, cgan_concat, cgan_projection, infogan,
+               lapgan]
+    return {m.NAME: m for m in modules}

@@ -1,0 +1,80 @@
+"""The safety net of the engine redesign: every experiment's smoke history, bit for bit.
+
+``golden/histories.json`` was recorded (one thread) with the training loop as it
+was before games owned their losses (commit 7cfd252). The same runs through
+today's Trainer and games must give the same losses at every step and the same
+final weights.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from ganbook import ganlab
+from ganbook.experiments import (cgan_concat, cgan_projection, dcgan, digit_classifier, dirac, fixed_g, gaussian1d,
+                                 infogan, lapgan, mlp_gan, remedies, runs, strong_d, toy2d)
+from ganbook.train import Every
+
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "histories.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def total(module):
+    return float(sum(p.detach().double().sum() for p in module.parameters()))
+
+
+def history(trainer):
+    return {"loss_d": trainer.history["loss_d"], "loss_g": trainer.history["loss_g"],
+            "g_sum": total(trainer.G), "d_sum": total(trainer.D)}
+
+
+def smoke(exp):
+    config = exp.Config.for_profile("smoke")
+    return exp.build(config).fit(config.steps, progress=False)
+
+
+@pytest.mark.parametrize("exp", [gaussian1d, fixed_g, toy2d, mlp_gan, dcgan, cgan_concat, cgan_projection, infogan],
+                         ids=lambda m: m.NAME)
+def test_experiment_history_is_unchanged(exp):
+    assert history(smoke(exp)) == GOLDEN[exp.NAME]
+
+
+def test_toy2d_variants_are_unchanged():
+    config = toy2d.Config.for_profile("smoke")
+    for variant in remedies.remedies() + remedies.objectives(config):
+        result = runs.run_one(variant, config, 0)
+        golden = GOLDEN["toy2d/" + variant.name]
+        assert result["history"]["loss_d"] == golden["loss_d"], variant.name
+        assert result["history"]["loss_g"] == golden["loss_g"], variant.name
+        assert result["metrics"] == golden["metrics"], variant.name
+
+
+def test_strong_d_dirac_and_ganlab_are_unchanged():
+    config = toy2d.Config.for_profile("smoke")
+    records = strong_d.train_d_only(config, d_steps=60, probe_every=20, progress=False)
+    assert records == GOLDEN["strong-d"]["records"]
+    assert dirac.simulate(200, 0.1, alternating=True).tolist() == GOLDEN["dirac"]["path"]
+    ring = toy2d.Config.for_profile("smoke", data="ring", steps=90)
+    recorder = ganlab.GanLabRecorder(extent=(-3, 3, -3, 3), resolution=8)
+    trainer = toy2d.train(ring, callbacks=[Every(30, recorder)], progress=False)
+    assert {**history(trainer), "grad_scale": [r["grad_scale"] for r in recorder.records]} == GOLDEN["ganlab"]
+
+
+def test_lapgan_levels_are_unchanged():
+    run = lapgan.train(lapgan.Config.for_profile("smoke"), progress=False)
+    finest_first = [run[name] for name in reversed(lapgan.STAGES)]
+    assert {f"level{k}": history(t) for k, t in enumerate(finest_first)} == GOLDEN["lapgan"]
+
+
+def test_digit_classifier_is_unchanged():
+    model, result = digit_classifier.train(digit_classifier.Config.for_profile("smoke"), progress=False)
+    assert {**result, "sum": total(model)} == GOLDEN["digit-classifier"]
