@@ -64,7 +64,8 @@ class Stages:
 
     def save(self, path: str | os.PathLike, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
         state = self.state_dict()
-        info = {"step": self.step, "stage_steps": [t.step for t in self.trainers], **(manifest or {})}
+        info = {"step": self.step, "stage_steps": [t.step for t in self.trainers],
+                "processes": distributed.world_size(), **(manifest or {})}
         written = checkpoints.save(path, state, info) if distributed.is_main() else info
         distributed.barrier()
         return written

@@ -1,17 +1,13 @@
 """One training loop for every chapter; what is minimised belongs to the game.
 
-A :class:`Game` holds the networks and says, as a list of :class:`Phase`\\ s,
-what each update minimises: which optimiser steps, how often (``every`` k
-steps: lazy regularisation) and how many times per step (``repeat``: n_critic),
-the named loss terms, and what runs after the optimiser's step (weight
-clipping). The standard game and its variants live in :mod:`ganbook.games`.
-
-The :class:`Trainer` does the bookkeeping any game needs: the step counter, one
-seeded random stream (rank-aware under ``torchrun``), real and latent batches,
-the sum of a phase's terms and a history of each term by name, learning-rate
-schedules, an exponential moving average of G, a NaN stop, callbacks (plots and
-widgets), progress, device and precision, and checkpoints from which a resumed
-run continues bit for bit on the CPU.
+A :class:`Game` holds the networks and lists its :class:`Phase` objects: which
+optimiser each steps, how often (``every`` k steps: lazy regularisation), how many
+times per step (``repeat``: n_critic), its named loss terms, and what runs after
+its optimiser step (weight clipping). The games live in :mod:`ganbook.games`.
+The :class:`Trainer` does the bookkeeping any game needs: steps, one seeded
+random stream (rank-aware under ``torchrun``), batches, the sum of each phase's
+terms and their history by name, schedules, EMA, a NaN stop, callbacks, progress,
+device and precision, and checkpoints that resume bit for bit on the CPU.
 """
 
 from __future__ import annotations
@@ -104,26 +100,22 @@ class Trainer:
                  batch_size: int = 64, seed: int = 0, device: torch.device | str = "cpu",
                  lr_schedule: Callable[[int], float] | None = None, ema_decay: float | None = None,
                  precision: str = "auto") -> None:
-        self.game, self.data, self.optimizers = game, data, optimizers
-        self.device = torch.device(device)
-        for net in game.networks().values():
+        self.game, self.data, self.optimizers, self.device = game, data, optimizers, torch.device(device)
+        nets = list(game.networks().values())
+        for net in nets:
             net.to(self.device)
-        accel.tune_for_gpu(list(game.networks().values()), self.device)
+        accel.tune_for_gpu(nets, self.device)
         self.precision = accel.Precision(precision, self.device)
         world = distributed.world_size()
         if batch_size % world:
             raise ValueError(f"batch size {batch_size} does not split over {world} processes: choose a multiple of {world}")
-        self.batch_size = batch_size // world
-        self.seed = seed
+        self.batch_size, self.seed = batch_size // world, seed
         self.rng = torch.Generator().manual_seed(distributed.rank_seed(seed, distributed.rank()))
-        distributed.broadcast_parameters(list(game.networks().values()))
-        self.step = 0
-        self.history: dict[str, list[float]] = {"step": []}
-        # an exponential moving average of G's weights (Yazici et al., 2019)
-        self.ema_decay = ema_decay
+        distributed.broadcast_parameters(nets)
+        self.step, self.history = 0, {"step": []}
+        self.ema_decay = ema_decay  # an exponential moving average of G's weights (Yazici et al., 2019)
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if ema_decay else None
-        # lr_schedule(step) multiplies every optimiser's initial learning rates
-        self.lr_schedule = lr_schedule
+        self.lr_schedule = lr_schedule  # lr_schedule(step) multiplies every optimiser's initial rates
         self._base_lrs = {k: [g["lr"] for g in opt.param_groups] for k, opt in optimizers.items()}
 
     @property
@@ -146,11 +138,8 @@ class Trainer:
     @torch.no_grad()
     def generate(self, n: int, seed: int = 1234, ema: bool = True, condition: Tensor | None = None,
                  z: Tensor | None = None) -> Tensor:
-        """``n`` samples (CPU tensor) with latents from their own seeded stream (or the given ``z``).
-
-        Uses the averaged generator when there is one and ``ema`` is true;
-        ``condition`` (n rows) is passed on to a conditional G.
-        """
+        """``n`` samples (CPU tensor) with latents from their own seeded stream (or the given ``z``), from
+        the averaged G when there is one and ``ema`` is true; ``condition`` (n rows) goes to a conditional G."""
         G = self.G_ema if (ema and self.G_ema is not None) else self.G
         was_training = G.training
         G.eval()
@@ -199,8 +188,7 @@ class Trainer:
         return values
 
     @torch.no_grad()
-    def _update_ema(self) -> None:
-        # warm-up: early on, average over the ~step/10 steps seen so far
+    def _update_ema(self) -> None:  # warm-up: early on, average over the ~step/10 steps seen so far
         decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
         for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
             p_ema.lerp_(p, 1.0 - decay)
@@ -292,8 +280,8 @@ class Trainer:
     def save(self, path: str | os.PathLike, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
         """Write a checkpoint and its manifest atomically (rank 0 only under torchrun); return the manifest."""
         state = self.state_dict()  # every process takes part: the RNG states are gathered
-        info = {"step": self.step, "seed": self.seed, "processes": distributed.world_size(), **(manifest or {})}
-        written = checkpoints.save(path, state, info) if distributed.is_main() else info
+        meta = {"step": self.step, "seed": self.seed, "processes": distributed.world_size(), **(manifest or {})}
+        written = checkpoints.save(path, state, meta) if distributed.is_main() else meta
         distributed.barrier()
         return written
 

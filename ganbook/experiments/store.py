@@ -34,8 +34,11 @@ def default_folder() -> Path:
 
 
 def checkpoint_path(exp: ModuleType, config: Any, profile: str, folder: str | os.PathLike | None = None) -> Path:
-    """``FOLDER/NAME-PROFILE-HASH.pt``; the folder defaults to :func:`default_folder`."""
-    return Path(folder if folder is not None else default_folder()) / f"{exp.NAME}-{profile}-{config.short_hash()}.pt"
+    """``FOLDER/NAME-PROFILE-HASH.pt`` (``...-HASH-xN.pt`` for a run of N processes under torchrun);
+    the folder defaults to :func:`default_folder`."""
+    procs = f"-x{distributed.world_size()}" if distributed.active() else ""
+    name = f"{exp.NAME}-{profile}-{config.short_hash()}{procs}.pt"
+    return Path(folder if folder is not None else default_folder()) / name
 
 
 def manifest_for(exp: ModuleType, config: Any, profile: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -81,7 +84,8 @@ def cached(exp: ModuleType, profile: str | None = None, folder: str | os.PathLik
     try:
         manifest = checkpoints.read_manifest(path)
         if (manifest.get("config") != config.as_dict() or manifest.get("code") != deps.code_version(exp)
-                or manifest.get("step") != config.steps or "metrics" not in manifest):
+                or manifest.get("step") != config.steps or "metrics" not in manifest
+                or manifest.get("processes", 1) != distributed.world_size()):
             return None
         run = exp.build(config, device=profiles.device(profile))
         run.resume(path)
