@@ -2,8 +2,9 @@
 
 Notation: ``l = D(x)`` is the discriminator's raw output (a logit), so the
 probability that ``x`` is real is ``sigmoid(l)``. Every function takes logits of
-shape ``(N,)`` or ``(N, 1)`` and returns a scalar: the batch mean of the quantity
-that the named player *minimises*. Nothing here calls ``backward``.
+shape ``(N,)`` or ``(N, 1)`` (or a patch discriminator's ``(N, 1, h, w)``, one
+logit per patch, flattened by :func:`as_logits`) and returns a scalar: the mean
+of the quantity that the named player *minimises*. Nothing here calls ``backward``.
 
 We use ``log sigmoid(l) = -softplus(-l)`` and ``log(1 - sigmoid(l)) = -softplus(l)``,
 which are exact and never take the log of a rounded-off zero (the reason not to
@@ -151,11 +152,16 @@ def value_function(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
 
 
 def as_logits(t: Tensor) -> Tensor:
-    """Check that ``t`` holds one logit per sample and flatten it to ``(N,)``."""
-    if t.dim() > 2 or (t.dim() == 2 and t.shape[1] != 1):
+    """Check that ``t`` holds one logit per sample, ``(N,)`` or ``(N, 1)``, or one per patch of each
+    sample, ``(N, 1, h, w)`` (pix2pix's PatchGAN), and flatten it to ``(N,)`` or ``(N * h * w,)``.
+
+    Every loss above is a mean over its logits, so a patch map is scored as the
+    average over all patches of all samples.
+    """
+    if not (t.dim() == 1 or (t.dim() in (2, 4) and t.shape[1] == 1)):
         raise ValueError(
-            f"expected logits of shape (N,) or (N, 1), got {tuple(t.shape)}; "
-            "the discriminator must output one number per sample"
+            f"expected logits of shape (N,), (N, 1) or (N, 1, h, w), got {tuple(t.shape)}; "
+            "the discriminator must output one number per sample (or one channel of per-patch numbers)"
         )
     return t.reshape(-1)
 

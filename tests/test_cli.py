@@ -1,6 +1,7 @@
 """`python -m ganbook`: train writes a checkpoint and manifest that reproduce the printed metrics."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -103,6 +104,18 @@ def test_set_writes_a_variant_beside_the_books_run(trained):
     assert manifest["command"] == "python -m ganbook train gaussian1d --profile smoke --set steps=40 --set seed=3"
     again = run("evaluate", written(variant.stdout), cwd=where)  # a variant evaluates like the book's run
     assert again.returncode == 0 and metrics_line(again.stdout) == metrics_line(variant.stdout)
+
+
+def test_out_and_the_environment_variable_agree(tmp_path):
+    env = {**os.environ, "GANBOOK_CHECKPOINTS": str(tmp_path / "from-env")}
+    result = subprocess.run([sys.executable, "-m", "ganbook", "train", "gaussian1d", "--profile", "smoke", "--quiet",
+                             "--set", "steps=5"], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert Path(written(result.stdout)).parent == tmp_path / "from-env"  # no --out: the variable decides
+    explicit = subprocess.run([sys.executable, "-m", "ganbook", "train", "gaussian1d", "--profile", "smoke", "--quiet",
+                               "--set", "steps=5", "--out", str(tmp_path / "given")], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300, env=env)
+    assert Path(written(explicit.stdout)).parent == tmp_path / "given"  # --out wins over the variable
 
 
 @pytest.mark.parametrize("args,message", [

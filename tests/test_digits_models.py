@@ -5,7 +5,6 @@ import math
 import ipywidgets as w
 import pytest
 import torch
-import torch.nn.functional as F
 
 from ganbook import augment, latent, losses, pyramid, widgets
 from ganbook.experiments import cgan_concat as cgan, infogan, lapgan, mlp_gan, store
@@ -145,7 +144,7 @@ def test_random_affine_keeps_blank_pixels_and_is_the_identity_at_zero():
 def test_conditional_training_resumes_bit_for_bit(tmp_path):
     config = cgan.Config.for_profile("smoke", steps=6)
     whole = cgan.build(config).fit(6, progress=False)
-    half = cgan.build(config).fit(3, progress=False, checkpoint=tmp_path / "c.pt")
+    cgan.build(config).fit(3, progress=False, checkpoint=tmp_path / "c.pt")
     resumed = cgan.build(config)
     resumed.resume(tmp_path / "c.pt")
     resumed.fit(6, progress=False)

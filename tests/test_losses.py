@@ -56,8 +56,17 @@ def test_saturating_gradient_vanishes_nonsaturating_does_not():
 
 
 def test_as_logits_rejects_wrong_shape():
-    with pytest.raises(ValueError, match=r"one number per sample"):
-        losses.as_logits(torch.zeros(4, 3))
+    for shape in [(4, 3), (4, 1, 5), (4, 2, 3, 3)]:
+        with pytest.raises(ValueError, match=r"one number per sample"):
+            losses.as_logits(torch.zeros(shape))
+
+
+def test_patch_logits_score_every_patch_of_every_sample():
+    patches = torch.tensor([[[[2.0, -1.0], [0.0, 3.0]]], [[[-2.0, 1.0], [0.5, -0.5]]]])  # (2, 1, 2, 2)
+    flat = losses.as_logits(patches)
+    assert flat.shape == (8,)
+    naive = sum(math.log(1 + math.exp(-v)) for v in patches.flatten().tolist()) / 8  # -log sigmoid per patch
+    assert float(losses.g_loss_nonsaturating(flat)) == pytest.approx(naive, rel=1e-6)
 
 
 def test_label_smoothing_by_hand_and_default_unchanged():
