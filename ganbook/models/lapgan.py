@@ -48,7 +48,7 @@ class BandDiscriminator(nn.Module):
         super().__init__()
         self.side = side
         self.net = nn.Sequential(
-            nn.Conv2d(2, width, 4, 2, 1), nn.LeakyReLU(0.2, True),  # -> side/2
+            nn.Conv2d(2, width, 4, 2, 1), nn.LeakyReLU(0.2, True),  # -> side/2; no batch norm at the input, as in DCGAN
             nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2, True),
             nn.Flatten(), nn.Linear(2 * width * (side // 4) ** 2, 1),
         )
