@@ -62,7 +62,8 @@ book: install vendor
 # table-of-contents entry fails here in about a minute (CI runs it after `make test`).
 site-check: install vendor
 	@mkdir -p _build/check
-	$(BIN)/python -c "import yaml; c = yaml.safe_load(open('_config.yml')); c['execute']['execute_notebooks'] = 'off'; \
+	$(BIN)/python -c "import os, yaml; c = yaml.safe_load(open('_config.yml')); c['execute']['execute_notebooks'] = 'off'; \
+	  ext = c['sphinx'].get('local_extensions') or {}; c['sphinx']['local_extensions'] = {k: os.path.abspath(v) for k, v in ext.items()}; \
 	  yaml.safe_dump(c, open('_build/check/_config.yml', 'w'))"
 	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/check/_config.yml --path-output _build/check
 
