@@ -8,12 +8,13 @@ VENDOR := book/_vendor
 # JavaScript the built pages load, vendored from the npm registry (pinned)
 NPM_PKGS := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2
 
-.PHONY: book test install vendor notebooks clean help
+.PHONY: book test site-check install vendor notebooks clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   - set up .venv and build the site into _build/html (cpu profile)"
 	@echo "make test   - set up .venv and run unit tests and every chapter (smoke profile)"
+	@echo "make site-check - build the site without running any chapter (references, citations, toc; what CI adds)"
 	@echo "make notebooks - regenerate book/*.ipynb from the book/*.md sources"
 	@echo "make clean  - remove _build (keeps .venv)"
 
@@ -56,6 +57,15 @@ book: install vendor
 	$(BIN)/python -m ganbook book-cache invalidate
 	GANBOOK_PROFILE=cpu $(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python -m ganbook book-cache record
+
+# The site's structure with execution off: a broken reference, citation or
+# table-of-contents entry fails here in about a minute (CI runs it after `make test`).
+site-check: install vendor
+	@mkdir -p _build/check
+	$(BIN)/python -c "import os, yaml; c = yaml.safe_load(open('_config.yml')); c['execute']['execute_notebooks'] = 'off'; \
+	  ext = c['sphinx'].get('local_extensions') or {}; c['sphinx']['local_extensions'] = {k: os.path.abspath(v) for k, v in ext.items()}; \
+	  yaml.safe_dump(c, open('_build/check/_config.yml', 'w'))"
+	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/check/_config.yml --path-output _build/check
 
 test: install
 	GANBOOK_PROFILE=smoke MPLBACKEND=agg $(BIN)/python -m pytest --nbval -q

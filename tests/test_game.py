@@ -126,11 +126,31 @@ def test_fixed_g_short_run_learns_d_star_roughly():
     assert trainer.G.mean.item() == config.g_mean  # G never moved
 
 
-def test_anchor_table_cites_and_rejects_unknown_keys():
-    a = anchor("pacgan-grid-gan")
-    assert a.values["modes"][0] == 17.3 and "PacGAN" in a.cite()
+def test_anchor_table_cites_checked_rows_and_refuses_open_ones():
+    from ganbook.anchors import Anchor, anchors
+
+    for a in anchors().values():
+        assert a.status in ("checked", "quoted") and a.read_at and a.spread  # every printed row says where it was read
+        assert a.source in a.cite()
+    assert "as quoted by" in anchor("infogan-mnist-categorical").cite()
+    assert "standard error" in anchor("pacgan-grid-gan").spread
+    unread = Anchor("x", "a row nobody checked", {"modes": (1.0, 0.0)}, "?", "Someone 2020", "?", "open", "")
+    with pytest.raises(ValueError, match="not checked against its paper"):
+        unread.cite()
+    with pytest.raises(ValueError, match="status must be one of"):
+        Anchor("y", "", {}, "", "", "", "recalled", "")
     with pytest.raises(KeyError, match="choose one of"):
         anchor("nope")
+
+
+def test_summary_gives_standard_errors_for_rows_beside_pacgan():
+    results = [{"variant": "a", "metrics": {"modes": m, "high_quality": 0.5, "reverse_kl": 0.1}} for m in (20, 22, 24)]
+    std = runs.summary(results)["a"]["modes"]
+    se = runs.summary(results, spread="se")["a"]["modes"]
+    assert std == pytest.approx((22.0, (8 / 3) ** 0.5))  # population std of 20, 22, 24
+    assert se == pytest.approx((22.0, 2.0 / 3 ** 0.5))  # sample std 2, over sqrt(3) trials
+    with pytest.raises(ValueError, match="'std' or 'se'"):
+        runs.summary(results, spread="iqr")
 
 
 def test_saturating_gradient_vanishes_against_a_trained_discriminator():

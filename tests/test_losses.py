@@ -20,7 +20,6 @@ def test_d_loss_bce_by_hand():
     real = -(math.log(sig(2.0)) + math.log(sig(-1.0)) + math.log(sig(0.0))) / 3
     fake = -(math.log(1 - sig(-3.0)) + math.log(1 - sig(0.5))) / 2
     assert losses.d_loss_bce(REAL, FAKE).item() == pytest.approx(real + fake, rel=1e-6)
-    assert real + fake == pytest.approx(0.7111 + 0.5113, abs=1e-4)  # the numbers themselves
 
 
 def test_generator_losses_by_hand():
@@ -28,7 +27,6 @@ def test_generator_losses_by_hand():
     nonsat = -(math.log(sig(-3.0)) + math.log(sig(0.5))) / 2
     assert losses.g_loss_saturating(FAKE).item() == pytest.approx(sat, rel=1e-6)
     assert losses.g_loss_nonsaturating(FAKE).item() == pytest.approx(nonsat, rel=1e-6)
-    assert nonsat == pytest.approx((3.0486 + 0.4741) / 2, abs=1e-4)
 
 
 def test_losses_match_naive_formula_on_random_logits():

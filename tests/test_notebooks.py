@@ -1,5 +1,6 @@
 """Each chapter's MyST source and its paired .ipynb hold the same cells, and the .ipynb has no outputs."""
 
+import re
 from pathlib import Path
 
 import jupytext
@@ -35,10 +36,39 @@ def test_ipynb_committed_clean(md):
             assert cell.outputs == [] and cell.execution_count is None, f"{md.name}: clear outputs"
 
 
+WIDGETS = ("frame_slider", "figure_slider", "frame_picker", "grid_slider", "gan_lab_view")
+
+
+def split(md):
+    """A chapter's code cells and markdown cells, as jupytext reads them."""
+    nb = jupytext.read(md)
+    return ([c.source for c in nb.cells if c.cell_type == "code"],
+            [c.source for c in nb.cells if c.cell_type == "markdown"])
+
+
+def imported_from_ganbook(code):
+    """Names that the chapter's code cells import from ganbook."""
+    names = set()
+    for src in code:
+        for module, items in re.findall(r"^from (ganbook[\w.]*) import (.+)$", src, re.M):
+            names.update(n.split(" as ")[-1].strip() for n in items.replace("(", "").replace(")", "").split(","))
+        names.update(re.findall(r"^import (ganbook\w*)", src, re.M))
+    return names
+
+
 @pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.name)
 def test_chapter_has_the_six_part_skeleton(md):
-    text = md.read_text()
-    assert "ganbook" in text and "show(" in text, "core code shown with ganbook.show"
-    assert "## Exercises" in text and "## References" in text
-    assert any(w in text for w in ("frame_slider", "figure_slider", "gan_lab_view", "frame_picker", "grid_slider")), \
-        "an interactive part"
+    code, markdown = split(md)
+    shown = [m for src in code for m in re.findall(r"(?<![\w.])show\(([\w.]+)\)", src)]  # not plt.show()
+    ours = imported_from_ganbook(code)
+    assert any(name.split(".")[0] in ours for name in shown), \
+        f"{md.name}: show() a ganbook object in a code cell ({shown})"
+    calls = "\n".join(code)
+    assert any(re.search(rf"(?<![\w]){w}\(", calls) and w in calls for w in WIDGETS), \
+        f"{md.name}: a widget ({', '.join(WIDGETS)}) that moves without a kernel, called in a code cell"
+    headings = [line.strip() for src in markdown for line in src.splitlines() if line.startswith("## ")]
+    assert "## Exercises" in headings and "## References" in headings, f"{md.name}: exercises and references"
+    exercises = "\n".join(markdown).split("## Exercises", 1)[1].split("## References", 1)[0]
+    assert len(re.findall(r"^\d+\. ", exercises, re.M)) >= 2, f"{md.name}: at least two exercises"
+    assert any("footbibliography" in src or "bibliography" in src for src in markdown + code), \
+        f"{md.name}: the references list"

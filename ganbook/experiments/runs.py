@@ -120,13 +120,20 @@ def run_all(variants: list[Variant], base: toy2d.Toy2DConfig, seeds: list[int] |
         bar.close()
 
 
-def summary(results: list[dict[str, Any]], keys: tuple[str, ...] = ("modes", "high_quality", "reverse_kl")
-            ) -> dict[str, dict[str, tuple[float, float]]]:
-    """Mean and standard deviation over seeds of each metric, per variant (in order of appearance)."""
+def summary(results: list[dict[str, Any]], keys: tuple[str, ...] = ("modes", "high_quality", "reverse_kl"),
+            spread: str = "std") -> dict[str, dict[str, tuple[float, float]]]:
+    """Mean and spread over seeds of each metric, per variant (in order of appearance).
+
+    ``spread="std"``: the standard deviation over seeds; ``"se"``: the standard
+    error of the mean (sample standard deviation / sqrt(seeds)), as PacGAN and
+    VEEGAN report their rows.
+    """
+    if spread not in ("std", "se"):
+        raise ValueError(f"spread must be 'std' or 'se', got {spread!r}")
     table: dict[str, dict[str, tuple[float, float]]] = {}
     for name in dict.fromkeys(r["variant"] for r in results):
         rows = [r["metrics"] for r in results if r["variant"] == name]
-        table[name] = {k: _mean_std([m[k] for m in rows]) for k in keys}
+        table[name] = {k: _mean_spread([m[k] for m in rows], spread) for k in keys}
     return table
 
 
@@ -144,9 +151,11 @@ def format_summary(table: dict[str, dict[str, tuple[float, float]]]) -> str:
     return "\n".join(lines)
 
 
-def _mean_std(values: list[float]) -> tuple[float, float]:
-    """Mean and std; ``(inf, nan)`` if any value is infinite (a run with no high-quality sample)."""
+def _mean_spread(values: list[float], spread: str) -> tuple[float, float]:
+    """Mean and std (or standard error); ``(inf, nan)`` if any value is infinite (a run with no high-quality sample)."""
     a = np.asarray(values, dtype=np.float64)
     if not np.all(np.isfinite(a)):
         return float("inf"), float("nan")
+    if spread == "se":
+        return float(a.mean()), float(a.std(ddof=1) / np.sqrt(len(a))) if len(a) > 1 else float("nan")
     return float(a.mean()), float(a.std())

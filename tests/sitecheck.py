@@ -1,0 +1,152 @@
+"""Open built pages in headless Chromium and list every console error and failed request.
+
+Talks the DevTools protocol over a websocket (tornado's client, which Jupyter
+already installs), so it needs no browser driver package. Chromium runs with
+``--disable-background-networking`` against a local server on 127.0.0.1, so a
+page that reaches for the network shows up as a failed request.
+
+    python tests/sitecheck.py _build/html            # every page
+    python tests/sitecheck.py _build/html book/05_mlp_to_dcgan.html
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import http.server
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from tornado.websocket import websocket_connect
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def browser() -> str | None:
+    """The Chromium on this machine, or None."""
+    return next((path for name in BROWSERS if (path := shutil.which(name))), None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a browser that closes a connection early is not a page problem
+
+
+class Server:
+    """A static file server for ``root`` on 127.0.0.1, in a thread."""
+
+    def __init__(self, root: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+
+
+async def _page_problems(ws_url: str, url: str, settle: float) -> list[str]:
+    ws = await websocket_connect(ws_url, max_message_size=1 << 28)
+    problems: list[str] = []
+    ids = iter(range(1, 1 << 30))
+
+    async def send(method: str, **params: object) -> None:
+        await ws.write_message(json.dumps({"id": next(ids), "method": method, "params": params}))
+
+    for domain in ("Runtime", "Log", "Network", "Page"):
+        await send(f"{domain}.enable")
+    await send("Page.navigate", url=url)
+    loaded_at = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (loaded_at is None or time.monotonic() < loaded_at + settle):
+        try:
+            raw = await asyncio.wait_for(ws.read_message(), timeout=0.5)
+        except asyncio.TimeoutError:
+            continue
+        if raw is None:
+            break
+        msg = json.loads(raw)
+        method, p = msg.get("method"), msg.get("params", {})
+        if method == "Page.loadEventFired":
+            loaded_at = time.monotonic()
+        elif method == "Runtime.exceptionThrown":
+            d = p["exceptionDetails"]
+            problems.append(f"exception: {d.get('exception', {}).get('description', d.get('text'))}".splitlines()[0])
+        elif method == "Runtime.consoleAPICalled" and p["type"] in ("error", "assert"):
+            text = " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"])
+            problems.append(f"console.{p['type']}: {text}".splitlines()[0])
+        elif method == "Log.entryAdded" and p["entry"]["level"] == "error":
+            problems.append(f"log: {p['entry']['text']} {p['entry'].get('url', '')}".strip())
+        elif method == "Network.loadingFailed":
+            problems.append(f"request failed: {p.get('errorText')} (request {p['requestId']})")
+        elif method == "Network.responseReceived" and p["response"]["status"] >= 400:
+            problems.append(f"HTTP {p['response']['status']}: {p['response']['url']}")
+    ws.close()
+    return problems
+
+
+def check(root: str | Path, pages: list[str] | None = None, settle: float = 3.0) -> dict[str, list[str]]:
+    """``{page: [problem, ...]}`` for each page (default: every .html under ``root``)."""
+    root = Path(root)
+    exe = browser()
+    if exe is None:
+        raise RuntimeError("no Chromium on this machine: apt-get install chromium")
+    pages = pages or sorted(str(p.relative_to(root)) for p in root.rglob("*.html")
+                            if "_static" not in p.parts and "_sources" not in p.parts)
+    server = Server(root)
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                 "--no-first-run", f"--remote-debugging-port={port}", f"--user-data-dir={profile}",
+                                 "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            targets = None
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=1) as r:
+                        targets = [t for t in json.load(r) if t["type"] == "page"]
+                    if targets:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.1)
+            if not targets:
+                raise RuntimeError("Chromium did not open its debugging port")
+            ws_url = targets[0]["webSocketDebuggerUrl"]
+            return {page: asyncio.run(_page_problems(ws_url, f"{server.url}/{page}", settle)) for page in pages}
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            server.close()
+
+
+def main(argv: list[str]) -> int:
+    results = check(argv[0], argv[1:] or None)
+    for page, problems in results.items():
+        print(f"{page}: {len(problems)} problem(s)")
+        for p in problems:
+            print(f"    {p}")
+    return 1 if any(results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
