@@ -48,7 +48,17 @@ $(VENDOR_STAMP):
 	rm -rf $(VENDOR)/tmp
 	touch $@
 
-vendor: $(VENDOR_STAMP)
+# The widget manager asks for its icon fonts at <page folder>/@jupyter-widgets/ and
+# .../html-manager/dist/ (public paths come from module ids): lay the vendored
+# fonts out there too (html_extra_path in _config.yml), for pages at the root and in book/.
+FONT_DIRS := $(foreach p,. book,$(VENDOR)/extra/$(p)/@jupyter-widgets $(VENDOR)/extra/$(p)/@jupyter-widgets/html-manager/dist)
+
+$(VENDOR)/extra/.done: $(VENDOR_STAMP)
+	for d in $(FONT_DIRS); do mkdir -p $$d && cp $(VENDOR)/html-manager/*.woff* $(VENDOR)/html-manager/*.ttf \
+	  $(VENDOR)/html-manager/*.eot $(VENDOR)/html-manager/*.svg $$d/; done
+	touch $@
+
+vendor: $(VENDOR_STAMP) $(VENDOR)/extra/.done
 
 # The execution cache is keyed on notebook text only: before building, drop
 # the cached run of each chapter whose ganbook code changed (the modules its

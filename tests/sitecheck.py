@@ -114,7 +114,7 @@ def check(root: str | Path, pages: list[str] | None = None, settle: float = 3.0)
                             if "_static" not in p.parts and "_sources" not in p.parts)
     server = Server(root)
     port = _free_port()
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:  # Chromium may still be writing
         proc = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                  "--no-first-run", f"--remote-debugging-port={port}", f"--user-data-dir={profile}",
                                  "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
