@@ -13,6 +13,7 @@ from ganbook.models.conditional import ConcatDiscriminator, ConditionalGenerator
 from ganbook.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ganbook.models.infogan import InfoCodes, InfoGANDiscriminator, InfoGANGenerator
 from ganbook.models.lapgan import BandDiscriminator, BandGenerator
+from helpers import assert_resumes_exactly
 
 
 def test_shapes():
@@ -143,14 +144,7 @@ def test_random_affine_keeps_blank_pixels_and_is_the_identity_at_zero():
 
 def test_conditional_training_resumes_bit_for_bit(tmp_path):
     config = cgan.Config.for_profile("smoke", steps=6)
-    whole = cgan.build(config).fit(6, progress=False)
-    cgan.build(config).fit(3, progress=False, checkpoint=tmp_path / "c.pt")
-    resumed = cgan.build(config)
-    resumed.resume(tmp_path / "c.pt")
-    resumed.fit(6, progress=False)
-    for a, b in zip(whole.G.state_dict().values(), resumed.G.state_dict().values()):
-        assert torch.equal(a, b)
-    assert whole.history == resumed.history
+    assert_resumes_exactly(lambda: cgan.build(config), 6, tmp_path / "c.pt")
 
 
 def test_infogan_objective_trains_q():
@@ -169,13 +163,7 @@ def test_infogan_objective_trains_q():
 
 def test_infogan_with_views_resumes_bit_for_bit(tmp_path):
     config = infogan.Config.for_profile("smoke", steps=6)
-    whole = infogan.build(config).fit(6, progress=False)
-    infogan.build(config).fit(3, progress=False, checkpoint=tmp_path / "i.pt")
-    resumed = infogan.build(config)
-    resumed.resume(tmp_path / "i.pt")
-    resumed.fit(6, progress=False)
-    for a, b in zip(whole.D.state_dict().values(), resumed.D.state_dict().values()):
-        assert torch.equal(a, b)
+    whole, _ = assert_resumes_exactly(lambda: infogan.build(config), 6, tmp_path / "i.pt")
     plain = infogan.build(infogan.Config.for_profile("smoke", steps=6, view_weight=0.0)).fit(6, progress=False)
     assert plain.game.view is None and plain.history != whole.history
 

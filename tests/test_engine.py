@@ -14,6 +14,7 @@ from ganbook.experiments.registry import registry
 from ganbook.games import Objective, StandardGame
 from ganbook.models import MLPDiscriminator, MLPGenerator
 from ganbook.train import Phase, Trainer
+from helpers import assert_resumes_exactly
 
 TOY = toy2d.Config.for_profile("smoke", steps=8)
 
@@ -61,15 +62,8 @@ def test_phases_repeat_run_every_k_steps_clip_after_and_log_terms():
 
 
 def test_game_state_resumes_with_the_run(tmp_path):
-    whole = clipped_trainer().fit(6, progress=False)
-    clipped_trainer().fit(3, progress=False, checkpoint=tmp_path / "c.pt")
-    resumed = clipped_trainer()
-    resumed.resume(tmp_path / "c.pt")
-    assert resumed.game.d_updates == 9
-    resumed.fit(6, progress=False)
-    assert resumed.game.d_updates == whole.game.d_updates
-    for a, b in zip(whole.D.parameters(), resumed.D.parameters()):
-        assert torch.equal(a, b)
+    whole, resumed = assert_resumes_exactly(clipped_trainer, 6, tmp_path / "c.pt")
+    assert resumed.game.d_updates == whole.game.d_updates == 18  # the counter came back with the checkpoint
 
 
 def test_penalty_of_the_standard_game_sees_the_condition():

@@ -14,6 +14,7 @@ from ganbook.experiments import dirac, fixed_g, parallel_lines, runs, toy2d
 from ganbook.models import MinibatchMLPDiscriminator, MLPDiscriminator
 from ganbook.games import FeatureMatchingGame, Objective
 from ganbook import losses
+from helpers import assert_resumes_exactly
 
 
 def test_kl_normal_closed_form_matches_quadrature():
@@ -85,14 +86,7 @@ def test_trainer_options_run_and_resume_bit_for_bit(tmp_path):
     for v in variants:
         noise = runs.LinearNoise(v.noise_start, base.steps) if v.noise_start else None
         parts = dict(objective=v.objective, instance_noise=noise, game=v.game)
-        whole = toy2d.build(base, **parts).fit(6, progress=False)
-        part = toy2d.build(base, **parts).fit(3, progress=False)
-        part.save(tmp_path / f"{v.name}.pt")
-        resumed = toy2d.build(base, **parts)
-        resumed.resume(tmp_path / f"{v.name}.pt")
-        resumed.fit(6, progress=False)
-        for a, b in zip(whole.G.parameters(), resumed.G.parameters()):
-            assert torch.equal(a, b), v.name
+        assert_resumes_exactly(lambda: toy2d.build(base, **parts), 6, tmp_path / f"{v.name}.pt")
 
 
 def test_minibatch_discriminator_sees_the_batch():
