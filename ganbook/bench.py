@@ -171,14 +171,14 @@ def report_loop(steps: int, batch_size: int, repeats: int = 4) -> int:
     """Time both loops ``repeats`` times, interleaved, and print the best of each and the overhead."""
     print(f"chapter 5's DCGAN (width 16) on mnist5k, {steps} steps of batch {batch_size}, "
           f"best of {repeats} interleaved timings, {torch.get_num_threads()} threads")
-    bare, ours, g_bare, g_ours = [], [], None, None
+    times: dict[Callable, list[float]] = {bare_loop: [], trainer_loop: []}
+    final: dict[Callable, nn.Module] = {}
     for i in range(repeats):  # alternate which goes first, so neither always runs on a warmer machine
         for loop in ((bare_loop, trainer_loop) if i % 2 == 0 else (trainer_loop, bare_loop)):
-            seconds, g = loop(steps, batch_size)
-            (bare if loop is bare_loop else ours).append(seconds)
-            g_bare, g_ours = (g, g_ours) if loop is bare_loop else (g_bare, g)
-    same = all(torch.equal(a, b) for a, b in zip(g_bare.parameters(), g_ours.parameters()))
-    b, t = min(bare), min(ours)
+            seconds, final[loop] = loop(steps, batch_size)
+            times[loop].append(seconds)
+    same = all(torch.equal(a, b) for a, b in zip(final[bare_loop].parameters(), final[trainer_loop].parameters()))
+    b, t = min(times[bare_loop]), min(times[trainer_loop])
     print(f"{'loop':28}{'steps/s':>10}{'s total':>10}")
     print(f"{'bare hand-written loop':28}{steps / b:10.2f}{b:10.2f}")
     print(f"{'ganbook Trainer':28}{steps / t:10.2f}{t:10.2f}")

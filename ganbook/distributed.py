@@ -18,11 +18,14 @@ phase is what DDP's reducer does, without those restrictions.
 from __future__ import annotations
 
 import os
+from typing import Callable, TypeVar
 
 import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
+
+T = TypeVar("T")
 
 
 def active() -> bool:
@@ -97,3 +100,11 @@ def gather(obj: object) -> list[object]:
 def barrier() -> None:
     if active():
         dist.barrier()
+
+
+def on_main(write: Callable[[], T], otherwise: T) -> T:
+    """``write()`` on the main process (a file only one process may write), ``otherwise`` on the
+    others; every process then waits for it, so none reads the file before it exists."""
+    result = write() if is_main() else otherwise
+    barrier()
+    return result

@@ -64,11 +64,9 @@ class Stages:
 
     def save(self, path: str | os.PathLike, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
         state = self.state_dict()
-        info = {"step": self.step, "stage_steps": [t.step for t in self.trainers],
+        meta = {"step": self.step, "stage_steps": [t.step for t in self.trainers],
                 "processes": distributed.world_size(), **(manifest or {})}
-        written = checkpoints.save(path, state, info) if distributed.is_main() else info
-        distributed.barrier()
-        return written
+        return distributed.on_main(lambda: checkpoints.save(path, state, meta), meta)
 
     def resume(self, path: str | os.PathLike) -> dict[str, Any]:
         state, manifest = checkpoints.load(path, map_location=self.trainers[0].device)

@@ -13,7 +13,9 @@ device and precision, and checkpoints that resume bit for bit on the CPU.
 from __future__ import annotations
 
 import copy
+import functools
 import math
+import operator
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -164,7 +166,7 @@ class Trainer:
             for _ in range(phase.repeat):
                 with self.precision.autocast():
                     terms = phase.losses(self)
-                total = sum(list(terms.values())[1:], start=next(iter(terms.values())))
+                total = functools.reduce(operator.add, terms.values())  # term 1 + term 2 + ..., in order
                 opt.zero_grad(set_to_none=True)
                 self.precision.backward(total)
                 if distributed.active():
@@ -281,9 +283,7 @@ class Trainer:
         """Write a checkpoint and its manifest atomically (rank 0 only under torchrun); return the manifest."""
         state = self.state_dict()  # every process takes part: the RNG states are gathered
         meta = {"step": self.step, "seed": self.seed, "processes": distributed.world_size(), **(manifest or {})}
-        written = checkpoints.save(path, state, meta) if distributed.is_main() else meta
-        distributed.barrier()
-        return written
+        return distributed.on_main(lambda: checkpoints.save(path, state, meta), meta)
 
     def resume(self, path: str | os.PathLike) -> dict[str, Any]:
         """Load a checkpoint written by :meth:`save` (sha256-checked); return its manifest."""

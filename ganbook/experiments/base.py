@@ -66,11 +66,12 @@ def from_manifest(config_type: type, profile: str, stored: dict[str, Any]) -> An
     takes back the type of the profile's own value.
     """
     base = config_type.for_profile(profile)
+    as_stored = base.as_dict()  # the profile's values in the manifest's JSON form
     changes: dict[str, Any] = {}
     for key, value in stored.items():
-        current = getattr(base, key, None)
-        if key not in base.as_dict() or json.loads(json.dumps(current, default=vars)) == value:
+        if key not in as_stored or as_stored[key] == value:
             continue
+        current = getattr(base, key)
         if isinstance(current, tuple):
             value = tuple(value)
         elif dataclasses.is_dataclass(current):
