@@ -150,3 +150,16 @@ def test_feature_space_falls_back_to_digits_with_a_note(monkeypatch):
     with pytest.raises(ValueError, match="unknown feature space"):
         feature_space("pixels")
     assert digit_space()(digits.reference().test.images[:3]).shape == (3, 64)
+
+
+def test_cluster_accuracy_with_more_clusters_than_classes_is_many_to_one():
+    labels = torch.arange(10).repeat(4)  # 40 items
+    clusters = labels * 2 + torch.arange(40) // 10 % 2  # every digit split over two of 20 clusters
+    accuracy, mapping = metrics.cluster_accuracy(clusters, labels, n_clusters=20)
+    assert accuracy == 1.0 and mapping[6] == 3 and mapping[7] == 3
+    merged = clusters.clone()
+    merged[labels == 9] = 0  # the four 9s join the two 0s of cluster 0
+    accuracy, mapping = metrics.cluster_accuracy(merged, labels, n_clusters=20)
+    assert mapping[0] == 9 and mapping[1] == 0 and accuracy == pytest.approx(38 / 40)  # those two 0s are lost
+    with pytest.raises(ValueError, match="at least as many clusters as classes"):
+        metrics.cluster_accuracy(labels, labels, n_clusters=5)

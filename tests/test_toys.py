@@ -62,3 +62,32 @@ def test_samples_between_modes_are_not_high_quality():
 def test_unknown_data_set_names_the_choices():
     with pytest.raises(DataError, match="ring, grid, spiral"):
         load("moons")
+
+
+def test_1d_mixture_moments_density_and_sampling():
+    from ganbook.data import Gaussian1D, GaussianMixture1D
+    m = GaussianMixture1D(means=(-3.0, 3.0), stds=(1.0, 0.5), weights=(3.0, 1.0))
+    assert m.mean == pytest.approx(-1.5) and m.std == pytest.approx(math.sqrt(0.75 * 10 + 0.25 * 9.25 - 2.25))
+    x = np.linspace(*m.support(8.0), 20001)
+    assert np.trapezoid(m.pdf(x), x) == pytest.approx(1.0, abs=1e-6)
+    assert m.cdf(np.array([-3.0]))[0] == pytest.approx(0.75 * 0.5 + 0.25 * 0.0, abs=1e-6)
+    s = m.sample(40000, torch.Generator().manual_seed(0))
+    assert s.shape == (40000, 1) and float((s < 0).float().mean()) == pytest.approx(0.75, abs=0.01)
+    assert torch.equal(s, m.sample(40000, torch.Generator().manual_seed(0)))
+    one, g = GaussianMixture1D((4.0,), (1.25,), (1.0,)), Gaussian1D()
+    assert np.allclose(one.cdf(x), g.cdf(x)) and np.allclose(one.pdf(x), g.pdf(x))
+    with pytest.raises(ValueError, match="as many means, stds and weights"):
+        GaussianMixture1D(means=(0.0, 1.0), stds=(1.0,), weights=(1.0, 1.0))
+
+
+def test_w1_by_quadrature_matches_the_closed_form_and_a_known_shift():
+    from ganbook.data import Gaussian1D, GaussianMixture1D
+    g = Gaussian1D()
+    x = g.sample(5000, torch.Generator().manual_seed(0))
+    assert metrics.wasserstein1_to_cdf(x, g.cdf, g.support(8.0)) == pytest.approx(
+        metrics.wasserstein1_to_normal(x, g.mean, g.std), abs=1e-5)
+    m = GaussianMixture1D()
+    y = m.sample(40000, torch.Generator().manual_seed(1))
+    near, shifted = (metrics.wasserstein1_to_cdf(v, m.cdf, m.support(8.0)) for v in (y, y + 0.5))
+    assert near < 0.03 and shifted == pytest.approx(0.5, abs=0.03)
+    assert metrics.ks_to_cdf(x, g.cdf) == pytest.approx(metrics.ks_to_normal(x, g.mean, g.std), abs=1e-9)

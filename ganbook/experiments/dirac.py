@@ -11,6 +11,8 @@ D (R1, which here is ``psi^2``) makes them converge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -18,12 +20,14 @@ from ..losses import d_loss_bce, g_loss_saturating
 
 
 def simulate(steps: int, lr: float, alternating: bool = False, r1_weight: float = 0.0,
-             theta0: float = 1.0, psi0: float = 1.0) -> np.ndarray:
+             theta0: float = 1.0, psi0: float = 1.0,
+             g_loss: Callable[[torch.Tensor], torch.Tensor] = g_loss_saturating) -> np.ndarray:
     """Plain gradient descent on the Dirac-GAN; returns the path ``(steps + 1, 2)`` of (theta, psi).
 
     ``alternating``: D steps first and G answers the *new* D (as the book's
     training loop does); otherwise both step from the same point (simultaneous).
-    ``r1_weight`` adds ``r1_weight / 2 * |grad_x D|^2 = r1_weight / 2 * psi^2`` to D's loss.
+    ``r1_weight`` adds ``r1_weight / 2 * |grad_x D|^2 = r1_weight / 2 * psi^2`` to D's loss;
+    ``g_loss`` is G's loss as a function of the fake's logit (the saturating loss of the paper's game).
     """
     theta = torch.tensor(theta0, dtype=torch.float64, requires_grad=True)
     psi = torch.tensor(psi0, dtype=torch.float64, requires_grad=True)
@@ -32,8 +36,8 @@ def simulate(steps: int, lr: float, alternating: bool = False, r1_weight: float 
     def d_loss() -> torch.Tensor:  # real sample x = 0, fake sample x = theta
         return d_loss_bce(psi * zero, (psi * theta).reshape(1)) + 0.5 * r1_weight * psi**2
 
-    def g_loss() -> torch.Tensor:
-        return g_loss_saturating((psi * theta).reshape(1))
+    def g_objective() -> torch.Tensor:
+        return g_loss((psi * theta).reshape(1))
 
     path = [(theta0, psi0)]
     for _ in range(steps):
@@ -41,7 +45,7 @@ def simulate(steps: int, lr: float, alternating: bool = False, r1_weight: float 
         if alternating:
             with torch.no_grad():
                 psi -= lr * g_psi
-        (g_theta,) = torch.autograd.grad(g_loss(), theta)
+        (g_theta,) = torch.autograd.grad(g_objective(), theta)
         with torch.no_grad():
             if not alternating:
                 psi -= lr * g_psi

@@ -10,7 +10,8 @@
   from :mod:`.features` (the digit classifier offline, Inception-v3 if available).
 """
 
-from .distances import ks_samples, ks_to_normal, wasserstein1_normals, wasserstein1_samples, wasserstein1_to_normal
+from .distances import (ks_samples, ks_to_cdf, ks_to_normal, wasserstein1_normals, wasserstein1_samples,
+                        wasserstein1_to_cdf, wasserstein1_to_normal)
 from .divergences import (
     js_discrete,
     js_divergence,
@@ -25,7 +26,8 @@ from .divergences import (
 from .modes import ModeReport, assign_modes, mode_report
 
 __all__ = [
-    "ks_samples", "ks_to_normal", "wasserstein1_normals", "wasserstein1_samples", "wasserstein1_to_normal",
+    "ks_samples", "ks_to_cdf", "ks_to_normal", "wasserstein1_normals", "wasserstein1_samples", "wasserstein1_to_cdf",
+    "wasserstein1_to_normal",
     "js_discrete", "js_divergence", "js_normals", "kl_discrete", "kl_divergence", "kl_normal",
     "optimal_discriminator", "value_at_optimum", "wasserstein1_points",
     "ModeReport", "assign_modes", "mode_report",

@@ -14,14 +14,27 @@ def confusion(clusters: Tensor, labels: Tensor, n_clusters: int, n_classes: int)
     return torch.bincount(flat, minlength=n_clusters * n_classes).reshape(n_clusters, n_classes).numpy()
 
 
-def cluster_accuracy(clusters: Tensor, labels: Tensor, n_classes: int = 10) -> tuple[float, dict[int, int]]:
-    """Best one-to-one matching of clusters to classes (Hungarian algorithm); returns (accuracy, cluster -> class).
+def cluster_accuracy(clusters: Tensor, labels: Tensor, n_classes: int = 10,
+                     n_clusters: int | None = None) -> tuple[float, dict[int, int]]:
+    """How well ``clusters`` ``(n,)`` name the classes ``labels`` ``(n,)``; returns (accuracy, cluster -> class).
 
-    The accuracy is the share of items whose cluster is matched to their class:
-    a labelling that is right up to a renaming of the clusters scores 1.
+    With as many clusters as classes (``n_clusters`` defaults to ``n_classes``) the
+    matching is one-to-one and the best one (Hungarian algorithm). With more
+    clusters than classes, each cluster is matched to its most frequent class
+    (many-to-one), so a class may own several clusters. The accuracy is the
+    share of items whose cluster is matched to their class: a labelling that is
+    right up to a renaming of the clusters scores 1.
     """
     if clusters.shape != labels.shape:
         raise ValueError(f"clusters {tuple(clusters.shape)} and labels {tuple(labels.shape)} differ in shape")
-    counts = confusion(clusters, labels, n_classes, n_classes)
-    rows, cols = linear_sum_assignment(counts, maximize=True)
+    n_clusters = n_classes if n_clusters is None else n_clusters
+    if n_clusters < n_classes:
+        raise ValueError(f"cluster_accuracy needs at least as many clusters as classes, got {n_clusters} < {n_classes}")
+    if int(clusters.max()) >= n_clusters or int(labels.max()) >= n_classes:
+        raise ValueError(f"cluster ids must be below n_clusters={n_clusters} and labels below n_classes={n_classes}")
+    counts = confusion(clusters, labels, n_clusters, n_classes)
+    if n_clusters == n_classes:
+        rows, cols = linear_sum_assignment(counts, maximize=True)
+    else:
+        rows, cols = np.arange(n_clusters), counts.argmax(1)
     return float(counts[rows, cols].sum() / len(labels)), {int(r): int(c) for r, c in zip(rows, cols)}

@@ -1,0 +1,80 @@
+"""The exercises' calls, as the chapters write them, on a few steps of the smoke profile.
+
+Each test spells out the call an exercise names (same function, same
+arguments), so renaming an argument or a config field fails here and not in a
+reader's notebook. The runs are cut to a few steps: what is checked is that the
+call exists and returns what the exercise goes on to read, not the result.
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from ganbook import losses, metrics
+from ganbook.data import GaussianMixture1D
+from ganbook.experiments import cgan_concat, digits, dirac, gaussian1d, infogan, remedies, runs, toy2d
+from ganbook.games import Objective
+from ganbook.train import Every
+
+profile = "smoke"
+
+
+def test_chapter1_saturating_loss_and_two_mode_target():
+    config = gaussian1d.Config.for_profile(profile, steps=30, eval_samples=500)
+    t = gaussian1d.train(config, objective=Objective(g_loss=losses.g_loss_saturating), progress=False)
+    assert np.isfinite(t.history["g.adv"]).all()
+    two = dataclasses.replace(config, target=GaussianMixture1D(means=(-3.0, 3.0), stds=(1.0, 1.0)))
+    snaps, every = gaussian1d.snapshot_callback(two)
+    trainer = gaussian1d.train(two, callbacks=[every], progress=False)
+    result = gaussian1d.evaluate(trainer, two)
+    pngs, labels = gaussian1d.frames(snaps, two)
+    assert result["w1"] > 0 and len(pngs) == len(labels) == len(snaps.records)
+    assert min(snaps.grid) < -3 and max(snaps.grid) > 3  # the slider's window holds both modes
+
+
+def test_chapter2_non_saturating_dirac_gan_shrinks():
+    path = dirac.simulate(400, lr=0.05, g_loss=losses.g_loss_nonsaturating)
+    radius = dirac.distance_to_equilibrium(path)
+    assert radius[-1] < radius[0]  # (the saturating default keeps circling: chapter 2)
+
+
+def test_chapter4_wgan_gp_with_one_critic_update():
+    base = toy2d.Config.for_profile(profile, data="grid", steps=10)
+    one = runs.Variant("WGAN-GP, n_critic 1", remedies.objectives(base)[1].objective,
+                       config_changes={"betas": (0.0, 0.9)})
+    (result,) = runs.run_all([one], base, range(1), workers=1, progress=False)
+    assert result["variant"] == "WGAN-GP, n_critic 1"
+
+
+def test_chapter7_learning_rate_curve_with_every():
+    slow = cgan_concat.Config.for_profile(profile, lr_g=2e-4, lr_d=2e-4, steps=4, per_class=5)
+    curve = []
+
+    def record(t):
+        curve.append(cgan_concat.evaluate(t, slow)["class_accuracy"])
+
+    cgan_concat.build(slow).fit(slow.steps, callbacks=[Every(2, record)], progress=False)
+    assert len(curve) == 3 and all(0 <= a <= 1 for a in curve)
+
+
+def test_chapter8_loud_noise_and_twenty_categories():
+    loud = infogan.Config.for_profile(profile, noise_std=1.0, steps=2, eval_samples=100)
+    assert set(infogan.evaluate(infogan.build(loud).fit(loud.steps, progress=False), loud)) >= {"cluster_accuracy"}
+    wide = infogan.Config.for_profile(profile, n_cat=20, steps=2)
+    t = infogan.build(wide).fit(wide.steps, progress=False)
+    test = digits.reference().test
+    codes = infogan.q_classes(t, test.images)
+    assert codes.shape == test.labels.shape and int(codes.max()) < 20
+    accuracy, mapping = metrics.cluster_accuracy(codes, test.labels, n_clusters=20)
+    assert 0 < accuracy <= 1 and len(mapping) == 20
+    assert infogan.code_accuracy(t, wide, per_code=5) >= 0
+
+
+@pytest.mark.parametrize("n_cat", [10, 20])
+def test_infogan_latent_width_follows_n_cat(n_cat):
+    config = infogan.Config.for_profile(profile, n_cat=n_cat)
+    t = infogan.build(config)
+    assert t.latent(3).shape == (3, config.noise_dim + n_cat + config.n_cont)
+    assert t.D.heads(torch.zeros(2, 1, 28, 28))[1].shape == (2, n_cat + config.n_cont)
