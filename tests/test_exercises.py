@@ -14,7 +14,7 @@ import torch
 
 from ganbook import losses, metrics
 from ganbook.data import GaussianMixture1D
-from ganbook.experiments import cgan_concat, digits, dirac, gaussian1d, infogan, remedies, runs, toy2d
+from ganbook.experiments import cgan_concat, dcgan, digits, dirac, gaussian1d, infogan, mlp_gan, remedies, runs, toy2d
 from ganbook.games import Objective
 from ganbook.train import Every
 
@@ -48,6 +48,21 @@ def test_chapter4_wgan_gp_with_one_critic_update():
     assert result["variant"] == "WGAN-GP, n_critic 1"
 
 
+def test_chapter5_longer_mlp_and_faster_dcgan():
+    long = mlp_gan.Config.for_profile(profile, steps=5 * mlp_gan.Config.for_profile(profile).steps)
+    assert long.steps == 5 * mlp_gan.Config.for_profile(profile).steps
+    long = dataclasses.replace(long, steps=4)  # the call as written, on 4 steps
+    seen = []
+
+    def check(t):
+        seen.append(digits.measure(t.generate(500))["classes"])
+
+    mlp_gan.build(long).fit(long.steps, callbacks=[Every(2, check)], progress=False)
+    assert len(seen) == 3
+    fast = dcgan.Config.for_profile(profile, lr_g=2e-3, lr_d=2e-3, steps=2)
+    assert dcgan.evaluate(dcgan.build(fast).fit(fast.steps, progress=False), fast)["fd"] > 0
+
+
 def test_chapter7_learning_rate_curve_with_every():
     slow = cgan_concat.Config.for_profile(profile, lr_g=2e-4, lr_d=2e-4, steps=4, per_class=5)
     curve = []
@@ -78,3 +93,15 @@ def test_infogan_latent_width_follows_n_cat(n_cat):
     t = infogan.build(config)
     assert t.latent(3).shape == (3, config.noise_dim + n_cat + config.n_cont)
     assert t.D.heads(torch.zeros(2, 1, 28, 28))[1].shape == (2, n_cat + config.n_cont)
+
+
+def test_chapter7_mixed_labels_and_one_hot_rows_match_integer_labels():
+    import torch.nn.functional as F
+    config = cgan_concat.Config.for_profile(profile, steps=2, per_class=5)
+    concat = cgan_concat.build(config).fit(config.steps, progress=False)
+    mix = 0.5 * F.one_hot(torch.full((8,), 3), 10).float() + 0.5 * F.one_hot(torch.full((8,), 8), 10).float()
+    assert concat.generate(8, condition=mix).shape == (8, 1, 28, 28)
+    ints = torch.arange(8)
+    assert torch.equal(concat.generate(8, condition=ints), concat.generate(8, condition=F.one_hot(ints, 10).float()))
+    with pytest.raises(ValueError, match="sum to 1"):
+        concat.generate(8, condition=mix * 2)

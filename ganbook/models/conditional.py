@@ -19,7 +19,13 @@ from torch import Tensor, nn
 from .dcgan import DCGANDiscriminator, dcgan_init
 
 
-def _check_labels(y: Tensor, n_classes: int, n: int) -> None:
+def _check_labels(y: Tensor, n_classes: int, n: int, soft: bool = False) -> None:
+    if soft and y.dim() == 2:  # (n, n_classes) class weights, e.g. 0.5 e_3 + 0.5 e_8 (chapter 7, exercise 4)
+        if tuple(y.shape) != (n, n_classes) or not y.is_floating_point():
+            raise ValueError(f"soft labels must be floats of shape ({n}, {n_classes}), got {tuple(y.shape)} {y.dtype}")
+        if bool((y < 0).any()) or not torch.allclose(y.sum(1), torch.ones(n, device=y.device)):
+            raise ValueError("soft labels must be non-negative and sum to 1 in every row")
+        return
     if y.dim() != 1 or y.shape[0] != n:
         raise ValueError(f"expected {n} labels of shape ({n},), got {tuple(y.shape)}")
     if y.numel() and (int(y.min()) < 0 or int(y.max()) >= n_classes):
@@ -37,8 +43,15 @@ class ConditionalBatchNorm2d(nn.Module):
         nn.init.ones_(self.gain.weight)
         nn.init.zeros_(self.bias.weight)
 
+    def scale_shift(self, y: Tensor) -> tuple[Tensor, Tensor]:
+        """Per-sample scale and shift ``(n, channels)`` for labels ``(n,)`` or class weights ``(n, n_classes)``."""
+        if y.dim() == 2:  # a mixture of classes mixes their scales and shifts
+            return y @ self.gain.weight, y @ self.bias.weight
+        return self.gain(y), self.bias(y)
+
     def forward(self, x: Tensor, y: Tensor) -> Tensor:  # (n, c, h, w), (n,) -> (n, c, h, w)
-        return self.norm(x) * self.gain(y)[:, :, None, None] + self.bias(y)[:, :, None, None]
+        gain, bias = self.scale_shift(y)
+        return self.norm(x) * gain[:, :, None, None] + bias[:, :, None, None]
 
 
 class ConditionalGenerator(nn.Module):
@@ -46,6 +59,8 @@ class ConditionalGenerator(nn.Module):
     and class-conditional batch norm after each hidden layer.
 
     ``(n, latent_dim), (n,) -> (n, 1, 28, 28)``; the layers match :class:`DCGANGenerator`.
+    ``y`` may also be class weights ``(n, n_classes)`` (rows summing to 1): they
+    replace the one-hot vector and mix the classes' batch-norm scales and shifts.
     """
 
     def __init__(self, latent_dim: int = 100, n_classes: int = 10, width: int = 16) -> None:
@@ -62,8 +77,9 @@ class ConditionalGenerator(nn.Module):
             nn.init.zeros_(m.bias.weight)
 
     def forward(self, z: Tensor, y: Tensor) -> Tensor:
-        _check_labels(y, self.n_classes, z.shape[0])
-        h = self.project(torch.cat([z, F.one_hot(y, self.n_classes).to(z)], 1)[:, :, None, None])
+        _check_labels(y, self.n_classes, z.shape[0], soft=True)
+        code = y.to(z) if y.dim() == 2 else F.one_hot(y, self.n_classes).to(z)
+        h = self.project(torch.cat([z, code], 1)[:, :, None, None])
         h = F.relu(self.norm1(h, y))
         h = F.relu(self.norm2(self.up(h), y))
         return torch.tanh(self.out(h))
