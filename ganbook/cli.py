@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from . import __version__, checkpoints, distributed, profiles
+from . import __version__, checkpoints, distributed, profiles, shipped
 from .data import catalog, mnist5k
 from .errors import CheckpointError, GanbookError
 from .experiments import digit_classifier, store
@@ -43,6 +43,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         config = exp.Config.for_profile(profile, **changes)
     except (ValueError, TypeError) as err:
         raise GanbookError(str(err)) from None
+    if args.ship and (exp is digit_classifier or changes or profile == "smoke"):
+        raise GanbookError("--ship ships a generator's own cpu or gpu run: drop --set, use --profile cpu or gpu "
+                           "(the digit classifier ships with --out ganbook/assets)")
     if exp is digit_classifier:  # not a GAN: a plain supervised run, shipped as package data
         out, result, seconds = digit_classifier.train_and_save(profile, args.out or store.default_folder(),
                                                                progress=not args.quiet, changes=changes)
@@ -62,6 +65,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{exp.NAME} ({profile}): {run.step} steps in {seconds:.1f} s{procs}")
     print(f"metrics: {_format(result)}")
     print(f"wrote {out} and {checkpoints.manifest_path(out)} (sha256 {checkpoints.sha256(out)[:12]}...)")
+    if args.ship and distributed.is_main():
+        asset = shipped.ship(exp, run, written)
+        size = shipped.path_for(exp).stat().st_size
+        print(f"shipped {shipped.path_for(exp)} ({size / 1e6:.2f} MB, {asset['precision']})")
     return 0
 
 
@@ -137,6 +144,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--checkpoint-every", type=int, default=1000, help="also save every N steps (0: only at the end)")
     t.add_argument("--compile", action="store_true", help="compile the networks with torch.compile (pays on a GPU)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--ship", action="store_true",
+                   help="also write the averaged generator to ganbook/assets in half precision (a chapter's showcase)")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="load a checkpoint and print its metrics")

@@ -12,9 +12,9 @@ from types import ModuleType
 
 def registry() -> dict[str, ModuleType]:
     """``{NAME: module}`` for every experiment, in the book's order."""
-    from . import (cgan_concat, cgan_projection, dcgan, digit_classifier, fixed_g, gaussian1d, infogan, lapgan,
-                   mlp_gan, toy2d)
+    from . import (cgan_concat, cgan_projection, dcgan, dcgan_showcase, digit_classifier, fixed_g, gaussian1d, infogan,
+                   lapgan, mlp_gan, toy2d)
 
-    modules = [gaussian1d, fixed_g, toy2d, digit_classifier, mlp_gan, dcgan, cgan_concat, cgan_projection, infogan,
-               lapgan]
+    modules = [gaussian1d, fixed_g, toy2d, digit_classifier, mlp_gan, dcgan, dcgan_showcase, cgan_concat,
+               cgan_projection, infogan, lapgan]
     return {m.NAME: m for m in modules}
