@@ -78,7 +78,7 @@ site-check: install vendor
 	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/check/_config.yml --path-output _build/check
 
 test: install
-	GANBOOK_PROFILE=smoke MPLBACKEND=agg $(BIN)/python -m pytest --nbval -q
+	GANBOOK_PROFILE=smoke MPLBACKEND=agg $(BIN)/python -m pytest --nbval -q --durations=15
 
 notebooks: install
 	$(BIN)/jupytext --update --to ipynb book/[0-9]*.md  # --update keeps cell ids: no churn

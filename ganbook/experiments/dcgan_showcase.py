@@ -3,8 +3,8 @@
 Chapter 5 compares the tutorial MLP with DCGAN on one small budget; what a
 reader should *look at* when walking through latent space is a generator that
 has learned digits. This one is trained once, by
-``python -m ganbook train dcgan-showcase --profile cpu --ship`` (about half an
-hour on this book's 2-core CPU), and shipped in ``ganbook/assets`` in half precision
+``python -m ganbook train dcgan-showcase --profile cpu --ship`` (38 minutes on this
+book's 2-core build machine), and shipped in ``ganbook/assets`` in half precision
 (:mod:`ganbook.shipped`); the chapter loads it and measures it on the page.
 Its sizes are its own: nothing is inherited from :mod:`.dcgan`.
 """
