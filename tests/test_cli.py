@@ -1,7 +1,6 @@
 """`python -m ganbook`: train writes a checkpoint and manifest that reproduce the printed metrics."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -13,6 +12,23 @@ import torch
 
 def run(*args, cwd):
     return subprocess.run([sys.executable, "-m", "ganbook", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture()
+def inproc(monkeypatch, capsys):
+    """``python -m ganbook ARGS`` in this process (``ganbook.cli.main``), from folder ``cwd``: the same code
+    path as :func:`run` without a new interpreter and a new parse of the digits for every call (the
+    subprocess tests above keep the real entry point covered)."""
+    from ganbook.cli import main
+
+    def call(*args, cwd):
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return call
 
 
 @pytest.fixture(scope="module")
@@ -93,28 +109,26 @@ def test_train_help_lists_every_experiment():
     assert "lapgan" in text and "--set" in text
 
 
-def test_set_writes_a_variant_beside_the_books_run(trained):
+def test_set_writes_a_variant_beside_the_books_run(trained, inproc):
     where, out = trained
-    variant = run("train", "gaussian1d", "--profile", "smoke", "--quiet", "--set", "steps=40", "--set", "seed=3",
+    variant = inproc("train", "gaussian1d", "--profile", "smoke", "--quiet", "--set", "steps=40", "--set", "seed=3",
                   cwd=where)
     assert variant.returncode == 0, variant.stderr
     assert written(variant.stdout) != written(out) and (where / written(out)).exists()
     manifest = json.loads((where / written(variant.stdout)).with_suffix(".json").read_text())
     assert manifest["step"] == 40 and manifest["config"]["seed"] == 3
     assert manifest["command"] == "python -m ganbook train gaussian1d --profile smoke --set steps=40 --set seed=3"
-    again = run("evaluate", written(variant.stdout), cwd=where)  # a variant evaluates like the book's run
+    again = inproc("evaluate", written(variant.stdout), cwd=where)  # a variant evaluates like the book's run
     assert again.returncode == 0 and metrics_line(again.stdout) == metrics_line(variant.stdout)
 
 
-def test_out_and_the_environment_variable_agree(tmp_path):
-    env = {**os.environ, "GANBOOK_CHECKPOINTS": str(tmp_path / "from-env")}
-    result = subprocess.run([sys.executable, "-m", "ganbook", "train", "gaussian1d", "--profile", "smoke", "--quiet",
-                             "--set", "steps=5"], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+def test_out_and_the_environment_variable_agree(tmp_path, inproc, monkeypatch):
+    monkeypatch.setenv("GANBOOK_CHECKPOINTS", str(tmp_path / "from-env"))
+    result = inproc("train", "gaussian1d", "--profile", "smoke", "--quiet", "--set", "steps=5", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert Path(written(result.stdout)).parent == tmp_path / "from-env"  # no --out: the variable decides
-    explicit = subprocess.run([sys.executable, "-m", "ganbook", "train", "gaussian1d", "--profile", "smoke", "--quiet",
-                               "--set", "steps=5", "--out", str(tmp_path / "given")], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=300, env=env)
+    explicit = inproc("train", "gaussian1d", "--profile", "smoke", "--quiet", "--set", "steps=5",
+                      "--out", tmp_path / "given", cwd=tmp_path)
     assert Path(written(explicit.stdout)).parent == tmp_path / "given"  # --out wins over the variable
 
 
@@ -128,12 +142,12 @@ def test_bad_set_is_one_line(tmp_path, args, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "cgan-concat", "cgan-projection", "infogan",
-                                  "lapgan"])
-def test_models_train_and_evaluate_identically(tmp_path, name):
-    first = run("train", name, "--profile", "smoke", "--quiet", cwd=tmp_path)
+@pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "dcgan-showcase", "cgan-concat",
+                                  "cgan-projection", "infogan", "lapgan"])
+def test_models_train_and_evaluate_identically(tmp_path, name, inproc):
+    first = inproc("train", name, "--profile", "smoke", "--quiet", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    again = run("evaluate", written(first.stdout), cwd=tmp_path)
+    again = inproc("evaluate", written(first.stdout), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert metrics_line(again.stdout) == metrics_line(first.stdout)
 
@@ -166,12 +180,12 @@ def test_bench_loop_trains_the_same_weights_as_a_bare_loop():
         assert torch.equal(a, b)  # the overhead it prints is for exactly the same work
 
 
-def test_digit_classifier_trains_and_evaluates(tmp_path):
-    out = run("train", "digit-classifier", "--profile", "smoke", "--quiet", "--out", str(tmp_path), cwd=tmp_path)
+def test_digit_classifier_trains_and_evaluates(tmp_path, inproc):
+    out = inproc("train", "digit-classifier", "--profile", "smoke", "--quiet", "--out", str(tmp_path), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     accuracy = float(re.search(r"test_accuracy=([0-9.]+)", out.stdout).group(1))
     assert 0.5 < accuracy <= 1.0  # one epoch already learns most digits
-    again = run("evaluate", written(out.stdout), cwd=tmp_path)
+    again = inproc("evaluate", written(out.stdout), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert f"test_accuracy={accuracy:.4f}" in again.stdout
     manifest = json.loads(Path(written(out.stdout)).with_suffix(".json").read_text())
