@@ -66,9 +66,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"metrics: {_format(result)}")
     print(f"wrote {out} and {checkpoints.manifest_path(out)} (sha256 {checkpoints.sha256(out)[:12]}...)")
     if args.ship and distributed.is_main():
-        asset = shipped.ship(exp, run, written)
-        size = shipped.path_for(exp).stat().st_size
-        print(f"shipped {shipped.path_for(exp)} ({size / 1e6:.2f} MB, {asset['precision']})")
+        asset, where = shipped.ship(exp, run, written), shipped.path_for(exp)
+        print(f"shipped {where} ({where.stat().st_size / 1e6:.2f} MB, {asset['precision']})")
     return 0
 
 

@@ -20,6 +20,7 @@ away for a docstring.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -64,6 +65,11 @@ def _generator(trainer: Trainer) -> nn.Module:
     return trainer.G_ema if trainer.G_ema is not None else trainer.G
 
 
+def _cast(state: dict[str, torch.Tensor], dtype: torch.dtype) -> dict[str, torch.Tensor]:
+    """``state`` with every floating-point tensor in ``dtype`` (integer buffers such as counters unchanged)."""
+    return {k: (v.to(dtype) if v.is_floating_point() else v).cpu() for k, v in state.items()}
+
+
 def ship(exp: ModuleType, trainer: Trainer, manifest: dict[str, Any], folder: str | Path = FOLDER) -> dict[str, Any]:
     """Write ``trainer``'s (averaged) generator to ``folder/NAME.pt`` in float16 with its manifest; return it.
 
@@ -71,20 +77,16 @@ def ship(exp: ModuleType, trainer: Trainer, manifest: dict[str, Any], folder: st
     config, metrics, training time).
     """
     G = _generator(trainer)
-    half = {k: (v.half() if v.is_floating_point() else v).cpu() for k, v in G.state_dict().items()}
-    copy = _fresh_generator(exp, manifest["profile"])  # fingerprint what the rounded weights compute, as load will
-    copy.load_state_dict({k: (v.float() if v.is_floating_point() else v) for k, v in half.items()})
+    half = _cast(G.state_dict(), torch.float16)
+    rounded = copy.deepcopy(G)  # fingerprint what the rounded weights compute, as load will
+    rounded.load_state_dict(_cast(half, torch.float32))
     shipped = {
         "name": exp.NAME, "profile": manifest["profile"], "command": command(exp, manifest["profile"]),
         "config": manifest["config"], "metrics": manifest.get("metrics", {}),
         "train_seconds": manifest.get("train_seconds"), "steps": trainer.step, "precision": "float16",
-        "fingerprint": fingerprint(copy, fixed_latents(trainer)),
+        "fingerprint": fingerprint(rounded, fixed_latents(trainer)),
     }
     return checkpoints.save(path_for(exp, folder), {"G": half}, shipped)
-
-
-def _fresh_generator(exp: ModuleType, profile: str) -> nn.Module:
-    return _generator(exp.build(exp.Config.for_profile(profile)))
 
 
 def load(exp: ModuleType, folder: str | Path = FOLDER) -> tuple[Trainer, dict[str, Any]]:
@@ -106,7 +108,7 @@ def load(exp: ModuleType, folder: str | Path = FOLDER) -> tuple[Trainer, dict[st
         raise CheckpointError(f"{path.name} is stale: {exp.NAME}'s {profile} config has changed "
                               f"({', '.join(changed)}); rebuild it with `{rebuild}`")
     trainer = exp.build(config)
-    weights = {k: (v.float() if v.is_floating_point() else v) for k, v in state["G"].items()}
+    weights = _cast(state["G"], torch.float32)
     for G in {id(m): m for m in (trainer.G, _generator(trainer))}.values():
         try:
             G.load_state_dict(weights)

@@ -80,7 +80,7 @@ def wasserstein1_to_normal(samples: ArrayLike, mean: float, std: float) -> float
 
 def ks_to_normal(samples: ArrayLike, mean: float, std: float) -> float:
     """Kolmogorov-Smirnov statistic sup |F_n - F| against N(mean, std^2) (scipy)."""
-    return float(stats.kstest(_as_1d(samples), stats.norm(loc=mean, scale=std).cdf).statistic)
+    return ks_to_cdf(samples, stats.norm(loc=mean, scale=std).cdf)
 
 
 def wasserstein1_to_cdf(samples: ArrayLike, cdf: Callable[[np.ndarray], np.ndarray],
