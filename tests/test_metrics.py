@@ -36,6 +36,17 @@ def test_w1_to_normal_agrees_with_scipy_on_a_mismatched_sample():
     assert exact == pytest.approx(metrics.wasserstein1_normals(3, 2, 4, 1.25), abs=0.05)
 
 
+def test_w1_of_point_clouds_assignment_equals_linear_program():
+    from scipy import stats
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(120, 2)), rng.normal(size=(120, 2)) + [1.5, 0.0]
+    assert metrics.wasserstein1_points(a, b) == pytest.approx(stats.wasserstein_distance_nd(a, b), rel=1e-9)
+    # a cloud against itself shifted by (3, 4): every point moves 5
+    assert metrics.wasserstein1_points(a, a + [3.0, 4.0]) == pytest.approx(5.0)
+    # unequal sizes take the linear program: two points at 0 and 2 against one at 1
+    assert metrics.wasserstein1_points(np.array([[0.0], [2.0]]), np.array([[1.0]])) == pytest.approx(1.0)
+
+
 def test_ks():
     rng = np.random.default_rng(2)
     assert metrics.ks_to_normal(rng.normal(0, 1, 20000), 0, 1) < 0.015
