@@ -19,6 +19,15 @@ def _input_gradients(D: nn.Module, x: Tensor) -> Tensor:
     return grad.reshape(grad.shape[0], -1)
 
 
+def _between(real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
+    """Random points on the segments between paired real and generated samples (both ``(N, ...)``)."""
+    if real.shape != fake.shape:
+        raise ValueError(f"real and fake batches differ in shape: {tuple(real.shape)} and {tuple(fake.shape)}")
+    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), generator=rng).to(real.device)
+    mixed = eps * real.detach() + (1 - eps) * fake.detach()
+    return mixed
+
+
 def gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
     r"""WGAN-GP penalty (Gulrajani et al., 2017), used with weight :math:`\lambda = 10`.
 
@@ -27,11 +36,19 @@ def gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Genera
 
     on random points between real ``x`` and generated :math:`\tilde x` (both ``(N, ...)``).
     """
-    if real.shape != fake.shape:
-        raise ValueError(f"real and fake batches differ in shape: {tuple(real.shape)} and {tuple(fake.shape)}")
-    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), generator=rng).to(real.device)
-    mixed = eps * real.detach() + (1 - eps) * fake.detach()
-    return ((_input_gradients(D, mixed).norm(dim=1) - 1.0) ** 2).mean()
+    return ((_input_gradients(D, _between(real, fake, rng)).norm(dim=1) - 1.0) ** 2).mean()
+
+
+def one_sided_gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
+    r"""The one-sided variant Gulrajani et al. (2017, section 4) mention: only slopes above 1 cost.
+
+    .. math:: \mathbb{E}_{\hat x}\big[\max(0, \lVert \nabla_{\hat x} f(\hat x) \rVert_2 - 1)^2\big]
+
+    on the same random points between real ``x`` and generated :math:`\tilde x` as
+    :func:`gradient_penalty`. A slope may fall to 0 at no cost, so the critic can
+    turn round (change the sign of its slope) without crossing a penalised region.
+    """
+    return (torch.relu(_input_gradients(D, _between(real, fake, rng)).norm(dim=1) - 1.0) ** 2).mean()
 
 
 def r1_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:

@@ -68,6 +68,19 @@ def test_gradient_penalty_of_a_linear_critic():
     assert penalties.r1_penalty(D, real, fake, rng).item() == pytest.approx(25.0)
 
 
+def test_two_and_one_sided_penalties_against_a_naive_formula():
+    """f(x) = x^2 has slope 2|x|: the penalties at the same random points, by hand."""
+    D = lambda x: (x**2).sum(1)  # noqa: E731
+    real, fake = torch.linspace(-1.5, 1.5, 16)[:, None], torch.linspace(2.0, -0.2, 16)[:, None]
+    eps = torch.rand(16, 1, generator=torch.Generator().manual_seed(3))
+    slope = 2 * (eps * real + (1 - eps) * fake).abs().flatten()
+    two = penalties.gradient_penalty(D, real, fake, torch.Generator().manual_seed(3))
+    one = penalties.one_sided_gradient_penalty(D, real, fake, torch.Generator().manual_seed(3))
+    assert two.item() == pytest.approx(((slope - 1) ** 2).mean().item(), rel=1e-6)
+    assert one.item() == pytest.approx((torch.clamp(slope - 1, min=0) ** 2).mean().item(), rel=1e-6)
+    assert 0 < one.item() < two.item()  # some slopes are below 1 and cost only in the two-sided form
+
+
 def test_dirac_gan_simultaneous_diverges_alternating_circles_r1_converges():
     out = dirac.distance_to_equilibrium(dirac.simulate(1000, 0.1))[-1]
     circle = dirac.distance_to_equilibrium(dirac.simulate(1000, 0.1, alternating=True))
