@@ -58,3 +58,9 @@ def device(profile: str | None = None) -> torch.device:
     if resolve(profile) == "gpu" and torch.cuda.is_available():
         return torch.device("cuda")
     return torch.device("cpu")
+
+
+def workers(profile: str | None = None) -> int:
+    """Worker processes for independent runs: 1 on ``smoke`` (starting a process costs more than
+    a smoke run), else one per CPU core, at most 2 (the book's runs are sized for two cores)."""
+    return 1 if resolve(profile) == "smoke" else min(2, os.cpu_count() or 1)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
-import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -22,7 +21,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .. import metrics
+from .. import metrics, profiles
 from ..data import GaussianMixture2D
 from ..games import Objective, StandardGame
 from ..train import Every, Trainer, grad_norm
@@ -99,24 +98,38 @@ def run_one(variant: Variant, base: toy2d.Toy2DConfig, seed: int, track_every: i
 
 def run_all(variants: list[Variant], base: toy2d.Toy2DConfig, seeds: list[int] | range,
             track_every: int = 0, workers: int | None = None, progress: bool = True) -> list[dict[str, Any]]:
-    """Every variant with every seed, in that order; ``workers`` processes (default: CPU count, at most 2)."""
+    """Every variant with every seed, in that order, on ``workers`` processes (default: :func:`ganbook.profiles.workers`)."""
     jobs = [(v, base, s, track_every) for v in variants for s in seeds]
-    workers = workers or min(2, os.cpu_count() or 1)
-    bar = tqdm(total=len(jobs), disable=not progress, desc="runs")
+    return parallel_map(run_one, jobs, workers, progress)
+
+
+def parallel_map(fn: Callable[..., Any], jobs: list[tuple], workers: int | None = None,
+                 progress: bool = True, desc: str = "runs") -> list[Any]:
+    """``[fn(*job) for job in jobs]`` on ``workers`` processes (default: :func:`ganbook.profiles.workers`), in order.
+
+    ``fn`` must be a module-level function and the jobs must pickle; each job
+    should set one thread (as :func:`run_one` does), so two workers share two
+    cores. With one worker the jobs run here, and this process's thread count is
+    restored afterwards.
+    """
+    workers = workers or profiles.workers()
+    bar = tqdm(total=len(jobs), disable=not progress, desc=desc)
+    threads = torch.get_num_threads()
     try:
         if workers <= 1:
             results = []
             for job in jobs:
-                results.append(run_one(*job))
+                results.append(fn(*job))
                 bar.update(1)
             return results
         ctx = multiprocessing.get_context("spawn")  # a clean interpreter: safe with torch's threads
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(run_one, *job) for job in jobs]
+            futures = [pool.submit(fn, *job) for job in jobs]
             for _ in cf.as_completed(futures):
                 bar.update(1)
             return [f.result() for f in futures]
     finally:
+        torch.set_num_threads(threads)
         bar.close()
 
 
