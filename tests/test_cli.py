@@ -143,7 +143,7 @@ def test_bad_set_is_one_line(tmp_path, args, message):
 
 
 @pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "dcgan-showcase", "cgan-concat",
-                                  "cgan-projection", "infogan", "lapgan"])
+                                  "cgan-projection", "infogan", "lapgan", "wgan-digits"])
 def test_models_train_and_evaluate_identically(tmp_path, name, inproc):
     first = inproc("train", name, "--profile", "smoke", "--quiet", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -190,3 +190,13 @@ def test_digit_classifier_trains_and_evaluates(tmp_path, inproc):
     assert f"test_accuracy={accuracy:.4f}" in again.stdout
     manifest = json.loads(Path(written(out.stdout)).with_suffix(".json").read_text())
     assert manifest["command"].startswith("python -m ganbook train digit-classifier")
+
+
+def test_wgan_digits_picks_its_game_with_set(tmp_path, inproc):
+    bad = inproc("train", "wgan-digits", "--profile", "smoke", "--quiet", "--set", "game=lsgan", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.strip() == "error: unknown game 'lsgan': choose one of gan, clip, gp"
+    clip = inproc("train", "wgan-digits", "--profile", "smoke", "--quiet", "--set", "game=clip", "--set", "steps=3",
+                  cwd=tmp_path)
+    assert clip.returncode == 0, clip.stderr
+    manifest = json.loads((tmp_path / written(clip.stdout)).with_suffix(".json").read_text())
+    assert manifest["config"]["game"] == "clip"

@@ -105,3 +105,17 @@ def test_chapter7_mixed_labels_and_one_hot_rows_match_integer_labels():
     assert torch.equal(concat.generate(8, condition=ints), concat.generate(8, condition=F.one_hot(ints, 10).float()))
     with pytest.raises(ValueError, match="sum to 1"):
         concat.generate(8, condition=mix * 2)
+
+
+def test_chapter10_optimal_critic_weak_penalty_and_warm_critic():
+    from ganbook.experiments import critic_w1, wgan_digits
+    p, q = torch.randn(20000, 1), 0.5 * torch.randn(20000, 1)
+    by_hand = critic_w1.estimate(lambda x: x.abs().sum(1), p, q)
+    assert by_hand["estimate"] == pytest.approx(metrics.wasserstein1_normals(0, 1, 0, 0.5), abs=0.02)
+    w1_config = critic_w1.Config.for_profile(profile, steps=3)
+    weak = dataclasses.replace(w1_config, gp_weight=1.0)
+    (row,) = critic_w1.run(weak, [(0, "gp-one-sided", weak)])
+    assert row["gp_weight"] == 1.0 and row["exact"] == pytest.approx(2.0)
+    digits_config = wgan_digits.Config.for_profile(profile, steps=15)
+    (gp,) = wgan_digits.run(dataclasses.replace(digits_config, n_critic=20), games=("gp",))
+    assert gp["game"] == "gp" and np.isfinite(wgan_digits.rank_correlation(gp["track"]))

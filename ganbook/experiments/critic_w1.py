@@ -6,7 +6,7 @@ Each :class:`Problem` pairs a data distribution ``p`` with a frozen "generator"
 optimal-transport program for two 2-D point clouds
 (:func:`ganbook.metrics.wasserstein1_points`). Only the critic learns (the
 generator's learning rate is 0), through the book's one trainer and
-:class:`ganbook.games.wasserstein.WassersteinGame`, once with weight clipping
+:func:`ganbook.games.wasserstein.wasserstein_game`, once with weight clipping
 and once with the gradient penalty; :func:`estimate` then reads
 ``E_p f - E_q f`` off held-out samples and the largest slope of ``f`` between them.
 """
@@ -21,18 +21,19 @@ from torch import Tensor, nn
 
 from .. import metrics
 from ..data import Gaussian1D, grid, ring
-from ..games.wasserstein import WassersteinGame
+from ..games.wasserstein import CONSTRAINTS, wasserstein_game
 from ..models import MLPDiscriminator
 from ..train import Trainer
 from .base import ExperimentConfig
 from .fixed_g import AffineGenerator
+from .runs import parallel_map
 
 
 @dataclass(frozen=True)
 class CriticW1Config(ExperimentConfig):
     """Critic sizes and each constraint's optimiser (its paper's), per profile."""
 
-    steps: int = 3000  # critic updates
+    steps: int = 2000  # critic updates
     batch_size: int = 256
     hidden: tuple[int, ...] = (64, 64, 64)
     lr_clip: float = 5e-5  # RMSProp with weight clipping (Arjovsky et al., 2017)
@@ -40,12 +41,12 @@ class CriticW1Config(ExperimentConfig):
     lr_gp: float = 1e-4  # Adam, betas (0, 0.9), with the gradient penalty (Gulrajani et al., 2017)
     gp_weight: float = 10.0
     eval_samples: int = 20000  # fresh draws per side for a 1-D problem (a point cloud is used whole)
-    cloud_points: int = 400  # points per 2-D cloud (the exact program is cubic in it)
+    cloud_points: int = 1000  # points per 2-D cloud
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=150, batch_size=256, lr_clip=5e-5, lr_gp=1e-4, eval_samples=4000, cloud_points=150),
-        "cpu": dict(steps=3000, batch_size=256, lr_clip=5e-5, lr_gp=1e-4, eval_samples=20000, cloud_points=400),
-        "gpu": dict(steps=10000, batch_size=256, lr_clip=5e-5, lr_gp=1e-4, eval_samples=100000, cloud_points=400),
+        "smoke": dict(steps=50, batch_size=128, lr_clip=5e-5, lr_gp=1e-4, eval_samples=2000, cloud_points=100),
+        "cpu": dict(steps=2000, batch_size=256, lr_clip=5e-5, lr_gp=1e-4, eval_samples=20000, cloud_points=1000),
+        "gpu": dict(steps=10000, batch_size=256, lr_clip=5e-5, lr_gp=1e-4, eval_samples=100000, cloud_points=2000),
     }
 
 
@@ -109,46 +110,75 @@ def build(problem: Problem, constraint: str, config: CriticW1Config) -> Trainer:
     """Only the critic learns, with ``constraint`` and that constraint's optimiser; G is frozen (lr 0)."""
     torch.manual_seed(config.seed)
     G, D = problem.make_q(), MLPDiscriminator(problem.dim, config.hidden)
-    if constraint == "clip":
+    if constraint == "clip":  # the penalties share WGAN-GP's optimiser
         opt_d: torch.optim.Optimizer = torch.optim.RMSprop(D.parameters(), lr=config.lr_clip)
     else:
         opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_gp, betas=(0.0, 0.9))
     latent = (lambda n, rng: torch.rand(n, 1, generator=rng)) if problem.uniform_latent else None
-    game = WassersteinGame(G, D, constraint, clip=config.clip, gp_weight=config.gp_weight, n_critic=1, latent=latent)
+    game = wasserstein_game(G, D, constraint, clip=config.clip, gp_weight=config.gp_weight, n_critic=1, latent=latent)
     return Trainer(game, problem.sample_p, {"d": opt_d, "g": torch.optim.SGD(G.parameters(), lr=0.0)},
                    batch_size=config.batch_size, seed=config.seed)
 
 
-def estimate(trainer: Trainer, problem: Problem, config: CriticW1Config) -> dict[str, float]:
-    """The critic's ``E_p f - E_q f`` on held-out samples and its largest slope on points between them."""
-    rng = torch.Generator().manual_seed(config.seed + 1)
+def held_out(problem: Problem, trainer: Trainer, config: CriticW1Config) -> tuple[Tensor, Tensor]:
+    """Samples of ``p`` and ``q`` to read the critic on: fresh draws in 1-D, the whole clouds in 2-D."""
     if problem.p_points is not None:
-        p, q = problem.p_points, problem.q_points
-    else:
-        p = problem.sample_p(config.eval_samples, rng)
-        q = trainer.G(torch.randn(config.eval_samples, 1, generator=rng)).detach()
-    D = trainer.D
+        return problem.p_points, problem.q_points
+    rng = torch.Generator().manual_seed(config.seed + 1)
+    p = problem.sample_p(config.eval_samples, rng)
+    with torch.no_grad():
+        return p, trainer.G(torch.randn(config.eval_samples, 1, generator=rng))
+
+
+def estimate(D: nn.Module, p: Tensor, q: Tensor, seed: int = 0) -> dict[str, float]:
+    """The critic's ``E_p f - E_q f`` on ``p``, ``q`` ``(n, d)`` and its slopes ``|grad f|`` on points between them."""
     with torch.no_grad():
         gap = float(D(p).mean() - D(q).mean())
     k = min(len(p), len(q))
-    eps = torch.rand(k, 1, generator=rng)
+    eps = torch.rand(k, 1, generator=torch.Generator().manual_seed(seed))
     between = (eps * p[:k] + (1 - eps) * q[:k]).requires_grad_(True)
     (grad,) = torch.autograd.grad(D(between).sum(), between)
     slopes = grad.norm(dim=1)
-    return {"estimate": gap, "max_slope": float(slopes.max()), "mean_slope": float(slopes.mean()),
-            "exact": problem.exact}
+    return {"estimate": gap, "max_slope": float(slopes.max()), "mean_slope": float(slopes.mean())}
 
 
-def run(config: CriticW1Config, constraints: tuple[str, ...] = ("clip", "gp"),
-        progress: bool = False) -> list[dict[str, Any]]:
-    """Every problem with every constraint: one row per pair, with the estimate, the slopes and the exact W1."""
-    rows = []
-    for problem in problems(config):
-        for constraint in constraints:
-            trainer = build(problem, constraint, config).fit(config.steps, progress=progress)
-            rows.append({"problem": problem.name, "constraint": constraint, **estimate(trainer, problem, config),
-                         "critic_weights": torch.cat([p.detach().flatten() for p in trainer.D.parameters()]).numpy()})
-    return rows
+def surface(D: nn.Module, problem: Problem, size: int = 81) -> tuple[Tensor, Tensor]:
+    """The critic on a grid around the problem: 1-D ``(xs (size,), f (size,))``; 2-D ``(extent (4,), f (size, size))``."""
+    with torch.no_grad():
+        if problem.dim == 1:
+            xs = torch.linspace(-4.0, 8.0, size)
+            return xs, D(xs[:, None]).flatten()
+        both = torch.cat([problem.p_points, problem.q_points])
+        lo, hi = float(both.min()) - 0.5, float(both.max()) + 0.5
+        axis = torch.linspace(lo, hi, size)
+        yy, xx = torch.meshgrid(axis, axis, indexing="ij")
+        f = D(torch.stack([xx.flatten(), yy.flatten()], 1)).reshape(size, size)
+        return torch.tensor([lo, hi, lo, hi]), f
+
+
+def run_one(index: int, constraint: str, config: CriticW1Config) -> dict[str, Any]:
+    """Train the critic of ``problems(config)[index]`` under ``constraint``; its estimate, slopes, weights, surface."""
+    torch.set_num_threads(1)
+    problem = problems(config)[index]
+    trainer = build(problem, constraint, config).fit(config.steps, progress=False)
+    where, f = surface(trainer.D, problem)
+    return {"problem": problem.name, "dim": problem.dim, "constraint": constraint, "exact": problem.exact,
+            "clip": config.clip, "gp_weight": config.gp_weight,
+            **estimate(trainer.D, *held_out(problem, trainer, config), seed=config.seed + 2),
+            "weights": torch.cat([p.detach().flatten() for n, p in trainer.D.named_parameters()
+                                  if n.endswith("weight")]).numpy(),
+            "surface": (where.numpy(), f.numpy())}
+
+
+def run(config: CriticW1Config, jobs: list[tuple[int, str, CriticW1Config]] | None = None,
+        workers: int | None = None, progress: bool = True) -> list[dict[str, Any]]:
+    """:func:`run_one` for each ``(problem index, constraint, config)`` job, on two worker processes.
+
+    The default jobs are every problem of :func:`problems` under both constraints.
+    """
+    if jobs is None:
+        jobs = [(i, c, config) for i in range(len(problems(config))) for c in CONSTRAINTS]
+    return parallel_map(run_one, jobs, workers, progress, desc="critics")
 
 
 Config = CriticW1Config
