@@ -119,3 +119,20 @@ def test_chapter10_optimal_critic_weak_penalty_and_warm_critic():
     digits_config = wgan_digits.Config.for_profile(profile, steps=15)
     (gp,) = wgan_digits.run(dataclasses.replace(digits_config, n_critic=20), games=("gp",))
     assert gp["game"] == "gp" and np.isfinite(wgan_digits.rank_correlation(gp["track"]))
+
+
+def test_chapter11_power_iterations_fast_learning_rate_and_bound():
+    from ganbook import spectral
+    from ganbook.experiments import critic_w1, sn_digits
+    from ganbook.models.dcgan import DCGANDiscriminator
+    D = spectral.spectrally_normalise(DCGANDiscriminator(16, batch_norm=False), n_power_iterations=5)
+    D.train()
+    D(torch.randn(8, 1, 28, 28))
+    assert len(spectral.singular_values(D)) == 3
+    config = sn_digits.Config.for_profile(profile, steps=2, eval_samples=100)
+    fast = [dataclasses.replace(c, lr_g=1e-3, lr_d=1e-3) for c in sn_digits.variants(config)[2::3]]
+    assert [c.label for c in fast] == ["hinge", "hinge + SN"]
+    assert len(sn_digits.run(config, range(1), fast)) == 2
+    t = sn_digits.build(dataclasses.replace(config, objective="hinge", spectral_norm=True)).fit(3, progress=False)
+    slopes = critic_w1.estimate(t.D, t.real(256).x, t.generate(256, ema=False))
+    assert spectral.lipschitz_bound(t.D) > 0 and slopes["max_slope"] > 0

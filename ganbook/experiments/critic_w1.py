@@ -14,6 +14,7 @@ and once with the gradient penalty; :func:`estimate` then reads
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, ClassVar
 
 import torch
@@ -92,18 +93,19 @@ def _clouds(name: str, a: Tensor, b: Tensor) -> Problem:
     return Problem(name, a.shape[1], sample_p, lambda: PointCloudGenerator(b), exact, True, a, b)
 
 
-def problems(config: CriticW1Config) -> list[Problem]:
-    """Three pairs of 1-D normals and two pairs of 2-D point clouds, each with its exact W1."""
+@lru_cache(maxsize=4)
+def problems(config: CriticW1Config) -> tuple[Problem, ...]:
+    """Three pairs of 1-D normals and two pairs of 2-D point clouds, each with its exact W1 (computed once)."""
     g = torch.Generator().manual_seed(config.seed + 7)
     n = config.cloud_points
     blob = 0.5 * torch.randn(2 * n, 2, generator=g)
-    return [
+    return (
         _normals(0.0, 1.0, 2.0, 1.0),  # a shift: W1 = 2
         _normals(0.0, 1.0, 0.0, 0.5),  # a change of scale: W1 = 0.5 sqrt(2 / pi)
         _normals(4.0, 1.25, 1.5, 0.75),  # chapter 2's data and frozen generator
         _clouds(f"8-ring vs 25-grid ({n} points each)", ring().sample(n, g), grid().sample(n, g)),
         _clouds(f"two blobs one unit apart ({n} points each)", blob[:n], blob[n:] + torch.tensor([1.0, 0.0])),
-    ]
+    )
 
 
 def build(problem: Problem, constraint: str, config: CriticW1Config) -> Trainer:
@@ -131,14 +133,14 @@ def held_out(problem: Problem, trainer: Trainer, config: CriticW1Config) -> tupl
 
 
 def estimate(D: nn.Module, p: Tensor, q: Tensor, seed: int = 0) -> dict[str, float]:
-    """The critic's ``E_p f - E_q f`` on ``p``, ``q`` ``(n, d)`` and its slopes ``|grad f|`` on points between them."""
+    """The critic's ``E_p f - E_q f`` on ``p``, ``q`` ``(n, ...)`` and its slopes ``|grad f|`` on points between them."""
     with torch.no_grad():
         gap = float(D(p).mean() - D(q).mean())
     k = min(len(p), len(q))
-    eps = torch.rand(k, 1, generator=torch.Generator().manual_seed(seed))
+    eps = torch.rand(k, *([1] * (p.dim() - 1)), generator=torch.Generator().manual_seed(seed))
     between = (eps * p[:k] + (1 - eps) * q[:k]).requires_grad_(True)
     (grad,) = torch.autograd.grad(D(between).sum(), between)
-    slopes = grad.norm(dim=1)
+    slopes = grad.flatten(1).norm(dim=1)
     return {"estimate": gap, "max_slope": float(slopes.max()), "mean_slope": float(slopes.mean())}
 
 

@@ -117,12 +117,11 @@ def run_one(config: WGANDigitsConfig) -> dict[str, Any]:
     torch.set_num_threads(1)
     tracker = QualityTracker(config.track_samples)
     trainer = build(config).fit(config.steps, callbacks=[Every(config.track_every, tracker)], progress=False)
-    real = digits.reference().train.images[:config.track_samples].flatten(1)
-    fake = trainer.generate(config.track_samples, ema=False).flatten(1)
-    critic = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), trainer.D)
+    real = digits.reference().train.images[:config.track_samples]
+    fake = trainer.generate(config.track_samples, ema=False)
     return {"game": config.game, "track": tracker.records, "history": trainer.history,
             "final": digits.measure(trainer.generate(config.eval_samples, ema=False)),
-            "slopes": estimate(critic, real, fake, seed=config.seed),
+            "slopes": estimate(trainer.D, real, fake, seed=config.seed),
             "weights": torch.cat([p.detach().flatten() for n, p in trainer.D.named_parameters()
                                   if n.endswith("weight")]).numpy(),
             "samples": trainer.generate(64, ema=False)}
@@ -146,11 +145,6 @@ def rank_correlation(track: list[dict[str, float]], after: int = 0) -> float:
     d = [-r["d_loss"] for r in kept]
     f = [r["fd"] for r in kept]
     return float(stats.spearmanr(d, f).statistic)
-
-
-def train(config: WGANDigitsConfig, progress: bool = True) -> Trainer:
-    """Build and train one game (what ``python -m ganbook train wgan-digits`` runs)."""
-    return build(config).fit(config.steps, progress=progress)
 
 
 def evaluate(trainer: Trainer, config: WGANDigitsConfig) -> dict[str, float]:

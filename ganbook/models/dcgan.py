@@ -67,13 +67,17 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """``D(x)``: ``(n, channels, 28, 28) -> (n, 1)`` logits; ``features(x)`` is ``(n, 2w*7*7)``."""
+    """``D(x)``: ``(n, channels, 28, 28) -> (n, 1)`` logits; ``features(x)`` is ``(n, 2w*7*7)``.
 
-    def __init__(self, width: int = 32, channels: int = 1) -> None:
+    ``batch_norm=False`` drops the one batch norm, so that every sample's score
+    depends on that sample alone (as a critic or a spectrally normalised D needs).
+    """
+
+    def __init__(self, width: int = 32, channels: int = 1, batch_norm: bool = True) -> None:
         super().__init__()
         self.body = nn.Sequential(
             down_block(channels, width, norm=False),  # no batch norm at D's input
-            down_block(width, 2 * width),  # -> (n, 2w, 7, 7)
+            down_block(width, 2 * width, norm=batch_norm),  # -> (n, 2w, 7, 7)
         )
         self.head = nn.Conv2d(2 * width, 1, 7, 1, 0)  # one 7x7 conv instead of a linear layer
         dcgan_init(self)

@@ -1,0 +1,110 @@
+"""Chapter 11: three objectives, with and without spectral normalisation, over several seeds on digits.
+
+Chapter 5's DCGAN G and D (D without its batch norm, for every variant) on mnist5k. ``objective`` picks the losses of
+:mod:`ganbook.losses` (BCE with the non-saturating G loss, least squares
+(Mao et al., 2017), hinge (Lim & Ye, 2017; Miyato et al., 2018));
+``spectral_norm`` puts :func:`ganbook.spectral.spectrally_normalise` on D.
+Everything else (sizes, optimiser, steps) is the same for every variant, so a
+table over seeds compares objectives and normalisation and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+import torch
+from .. import losses, spectral
+from ..data import mnist5k
+from ..games import Objective, StandardGame
+from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
+from ..train import Every, Trainer
+from . import digits
+from .base import ExperimentConfig, adam_pair
+from .runs import parallel_map
+
+NAME = "sn-digits"
+OBJECTIVES = {
+    "bce": Objective(),
+    "least-squares": Objective(losses.d_loss_least_squares, losses.g_loss_least_squares),
+    "hinge": Objective(losses.d_loss_hinge, losses.g_loss_hinge),
+}
+
+
+@dataclass(frozen=True)
+class SNDigitsConfig(ExperimentConfig):
+    """Sizes and the one optimiser of every variant, per profile; ``objective`` and ``spectral_norm`` pick it."""
+
+    objective: str = "bce"
+    spectral_norm: bool = False
+    steps: int = 400
+    batch_size: int = 32
+    latent_dim: int = 64
+    width: int = 16  # DCGAN channels (D's first layer; G's widest has 4x)
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    seeds: int = 5  # runs per variant in the chapter's table
+    frames: int = 6  # sample grids recorded over training (the slider)
+    eval_samples: int = 500
+
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=10, batch_size=32, width=4, lr_g=2e-4, lr_d=2e-4, seeds=2, frames=2, eval_samples=200),
+        "cpu": dict(steps=400, batch_size=32, width=16, lr_g=2e-4, lr_d=2e-4, seeds=5, frames=5, eval_samples=500),
+        "gpu": dict(steps=10000, batch_size=64, width=64, lr_g=2e-4, lr_d=2e-4, seeds=10, frames=10,
+                    eval_samples=4000),
+    }
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"unknown objective {self.objective!r}: choose one of {', '.join(OBJECTIVES)}")
+
+    @property
+    def label(self) -> str:
+        return self.objective + (" + SN" if self.spectral_norm else "")
+
+
+def build(config: SNDigitsConfig, device: torch.device | str = "cpu") -> Trainer:
+    """G and D (spectrally normalised if ``config.spectral_norm``) in the standard game with ``config.objective``."""
+    torch.manual_seed(config.seed)
+    G = DCGANGenerator(config.latent_dim, config.width)
+    D = DCGANDiscriminator(config.width, batch_norm=False)
+    if config.spectral_norm:
+        spectral.spectrally_normalise(D)
+    return Trainer(StandardGame(G, D, OBJECTIVES[config.objective]), mnist5k("train", device).sample,
+                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas), batch_size=config.batch_size,
+                   seed=config.seed, device=device)
+
+
+def run_one(config: SNDigitsConfig) -> dict[str, Any]:
+    """Train one variant with one seed; its metrics, D's singular values and a few sample grids over training."""
+    torch.set_num_threads(1)
+    frames: list[tuple[int, torch.Tensor]] = []
+    every = max(1, config.steps // config.frames)
+    record = Every(every, lambda t: frames.append((t.step, t.generate(36, seed=0, ema=False))), at_start=False)
+    trainer = build(config).fit(config.steps, callbacks=[record], progress=False)
+    fake = trainer.generate(config.eval_samples, ema=False)
+    measured = digits.measure(fake) if torch.isfinite(fake).all() else {"fd": float("nan"), "recall": float("nan")}
+    return {"label": config.label, "objective": config.objective, "spectral_norm": config.spectral_norm,
+            "seed": config.seed, "metrics": measured, "singular_values": spectral.singular_values(trainer.D),
+            "frames": frames, "history": {k: trainer.history[k] for k in ("loss_d", "loss_g")}}
+
+
+def variants(config: SNDigitsConfig) -> list[SNDigitsConfig]:
+    """Every objective without and with spectral norm: six configs, in table order."""
+    return [replace(config, objective=o, spectral_norm=sn) for sn in (False, True) for o in OBJECTIVES]
+
+
+def run(config: SNDigitsConfig, seeds: range | list[int], configs: list[SNDigitsConfig] | None = None,
+        progress: bool = True) -> list[dict[str, Any]]:
+    """:func:`run_one` for every config (default :func:`variants`) and seed, on two worker processes."""
+    jobs = [(replace(c, seed=s),) for c in (configs or variants(config)) for s in seeds]
+    return parallel_map(run_one, jobs, progress=progress, desc="runs")
+
+
+def evaluate(trainer: Trainer, config: SNDigitsConfig) -> dict[str, float]:
+    """:func:`ganbook.experiments.digits.measure` on ``eval_samples`` digits from a fixed seed."""
+    return digits.measure(trainer.generate(config.eval_samples))
+
+
+Config = SNDigitsConfig
