@@ -77,15 +77,21 @@ def build(config: SNDigitsConfig, device: torch.device | str = "cpu") -> Trainer
 
 
 def run_one(config: SNDigitsConfig) -> dict[str, Any]:
-    """Train one variant with one seed; its metrics, D's singular values and a few sample grids over training."""
+    """Train one variant with one seed; its metrics, D's singular values and a few sample grids over training.
+
+    The result has ``variant`` and ``metrics`` as :func:`.runs.summary` reads them.
+    """
     torch.set_num_threads(1)
     frames: list[tuple[int, torch.Tensor]] = []
     every = max(1, config.steps // config.frames)
     record = Every(every, lambda t: frames.append((t.step, t.generate(36, seed=0, ema=False))), at_start=False)
     trainer = build(config).fit(config.steps, callbacks=[record], progress=False)
     fake = trainer.generate(config.eval_samples, ema=False)
-    measured = digits.measure(fake) if torch.isfinite(fake).all() else {"fd": float("nan"), "recall": float("nan")}
-    return {"label": config.label, "objective": config.objective, "spectral_norm": config.spectral_norm,
+    if torch.isfinite(fake).all():
+        measured = digits.measure(fake)
+    else:  # a diverged run: no metric means anything
+        measured = dict.fromkeys(("fd", "kid", "precision", "recall", "classes", "class_kl", "nn_median"), float("nan"))
+    return {"variant": config.label, "objective": config.objective, "spectral_norm": config.spectral_norm,
             "seed": config.seed, "metrics": measured, "singular_values": spectral.singular_values(trainer.D),
             "frames": frames, "history": {k: trainer.history[k] for k in ("loss_d", "loss_g")}}
 
