@@ -59,3 +59,13 @@ def r1_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -
     ``fake`` and ``rng`` are unused; they keep the signature of every penalty.
     """
     return (_input_gradients(D, real) ** 2).sum(dim=1).mean()
+
+
+def r2_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
+    r"""R2 penalty (Mescheder et al., 2018) on generated data, used with weight :math:`\gamma / 2`.
+
+    .. math:: \mathbb{E}_{\tilde x}\big[\lVert \nabla_{\tilde x} D(\tilde x) \rVert_2^2\big]
+
+    ``real`` and ``rng`` are unused; they keep the signature of every penalty.
+    """
+    return (_input_gradients(D, fake) ** 2).sum(dim=1).mean()

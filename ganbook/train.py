@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 
 import torch
 from torch import Tensor, nn
+from torch.optim import swa_utils
 from tqdm.auto import tqdm
 
 from . import accel, checkpoints, distributed
@@ -39,6 +40,7 @@ class Phase:
     every: int = 1  # run on steps where step % every == 0
     repeat: int = 1  # times per step (n_critic)
     after: Callable[[], None] | None = None  # after each optimiser step (weight clipping)
+    clip_norm: float | None = None  # rescale the phase's gradients to at most this total norm before the step
 
 
 class Game:
@@ -169,9 +171,13 @@ class Trainer:
                 total = functools.reduce(operator.add, terms.values())  # term 1 + term 2 + ..., in order
                 opt.zero_grad(set_to_none=True)
                 self.precision.backward(total)
-                if distributed.active():
+                params = [p for g in opt.param_groups for p in g["params"]]
+                if distributed.active() or phase.clip_norm is not None:
                     self.precision.unscale(opt)
-                    distributed.average_gradients([p for g in opt.param_groups for p in g["params"]])
+                if distributed.active():
+                    distributed.average_gradients(params)
+                if phase.clip_norm is not None:
+                    torch.nn.utils.clip_grad_norm_(params, phase.clip_norm)
                 self.precision.step(opt)
                 if phase.after is not None:
                     phase.after()
@@ -190,10 +196,11 @@ class Trainer:
         return values
 
     @torch.no_grad()
-    def _update_ema(self) -> None:  # warm-up: early on, average over the ~step/10 steps seen so far
+    def _update_ema(self) -> None:
+        """PyTorch's EMA update (``swa_utils``) with a warm-up: early on, average over the ~step/10 steps seen so far."""
         decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
-        for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
-            p_ema.lerp_(p, 1.0 - decay)
+        ema_update = swa_utils.get_ema_multi_avg_fn(decay)
+        ema_update(list(self.G_ema.parameters()), list(self.G.parameters()), self.step)
         for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
             b_ema.copy_(b)
 

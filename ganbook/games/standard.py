@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
+from typing import Any, Callable
 
 import torch
 from torch import Tensor, nn
 
 from ..losses import as_logits, d_loss_bce, g_loss_feature_matching, g_loss_nonsaturating
+from ..replay import ReplayBuffer
 from ..train import Game, Phase, Trainer
 
 Penalty = Callable[[Callable[[Tensor], Tensor], Tensor, Tensor, torch.Generator], Tensor]
@@ -38,16 +39,26 @@ class StandardGame(Game):
 
     ``instance_noise(step)`` is the std of Gaussian noise added to everything D
     sees (Sonderby et al., 2017; Arjovsky & Bottou, 2017); ``latent(n, rng)``
-    replaces the ``N(0, I)`` prior.
+    replaces the ``N(0, I)`` prior; ``clip_norm`` caps the total gradient norm of
+    each player's update; ``replay`` mixes past fakes into D's fake batches.
     """
 
     def __init__(self, G: nn.Module, D: nn.Module, objective: Objective = Objective(), n_critic: int = 1,
                  instance_noise: Callable[[int], float] | None = None,
-                 latent: Callable[[int, torch.Generator], Tensor] | None = None) -> None:
+                 latent: Callable[[int, torch.Generator], Tensor] | None = None,
+                 clip_norm: float | None = None, replay: ReplayBuffer | None = None) -> None:
         self.G, self.D, self.objective = G, D, objective
-        self.instance_noise, self._latent = instance_noise, latent
+        self.instance_noise, self._latent, self.replay = instance_noise, latent, replay
         self.condition: Tensor | None = None  # the last real batch's, for G's phase
-        self.phases = [Phase("d", "d", self.d_losses, repeat=n_critic), Phase("g", "g", self.g_losses)]
+        self.phases = [Phase("d", "d", self.d_losses, repeat=n_critic, clip_norm=clip_norm),
+                       Phase("g", "g", self.g_losses, clip_norm=clip_norm)]
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"replay": self.replay.state_dict()} if self.replay is not None else {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        if self.replay is not None:
+            self.replay.load_state_dict(state.get("replay", {}))
 
     def latent(self, n: int, rng: torch.Generator) -> Tensor:
         return self._latent(n, rng) if self._latent is not None else super().latent(n, rng)
@@ -80,7 +91,10 @@ class StandardGame(Game):
         self.condition = c
         z = t.latent()
         with torch.no_grad():
-            fake = self.seen_by_d(self.fake(z, c), t)
+            fake = self.fake(z, c)
+            if self.replay is not None:
+                fake = self.replay.mix(fake, t.rng)
+            fake = self.seen_by_d(fake, t)
         obj = self.objective
         terms = {"adv": obj.d_loss(self.logits(x, c), self.logits(fake, c))}
         if obj.penalty is not None:

@@ -1,0 +1,74 @@
+"""Chapter 13's regularisers as engine options: R2, gradient clipping, experience replay (and their resume)."""
+
+import pytest
+import torch
+from torch import nn
+
+from ganbook import penalties
+from ganbook.experiments import toy2d
+from ganbook.experiments.base import adam_pair
+from ganbook.games import StandardGame
+from ganbook.models import MLPDiscriminator, MLPGenerator
+from ganbook.replay import ReplayBuffer
+from ganbook.train import Trainer
+from helpers import assert_resumes_exactly
+
+TOY = toy2d.Config.for_profile("smoke", steps=6)
+
+
+def trainer(optimizers=None, **game_kwargs):
+    torch.manual_seed(0)
+    G, D = MLPGenerator(2, 2, (16,)), MLPDiscriminator(2, (16,))
+    opts = optimizers(G, D) if optimizers else adam_pair(G, D, 1e-3, 2e-3)
+    return Trainer(StandardGame(G, D, **game_kwargs), toy2d.dataset(TOY).sample, opts, batch_size=32)
+
+
+def test_r2_is_the_squared_input_gradient_on_fakes_only():
+    torch.manual_seed(1)
+    D = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+    real, fake = torch.randn(5, 3), torch.randn(5, 3)
+    naive = []
+    for x in fake:  # one sample at a time, by the definition
+        x = x.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(D(x[None]).sum(), x)
+        naive.append((g**2).sum())
+    got = penalties.r2_penalty(D, real, fake, torch.Generator())
+    assert got.item() == pytest.approx(torch.stack(naive).mean().item(), rel=1e-6)
+    assert penalties.r2_penalty(D, real + 5, fake, torch.Generator()).item() == pytest.approx(got.item())
+    assert penalties.r1_penalty(D, real, fake, torch.Generator()).item() != pytest.approx(got.item())
+
+
+def test_clip_norm_caps_the_size_of_each_update():
+    sgd = lambda G, D: {"g": torch.optim.SGD(G.parameters(), lr=1.0), "d": torch.optim.SGD(D.parameters(), lr=1.0)}  # noqa: E731
+    for clip in (1e-3, None):
+        t = trainer(optimizers=sgd, clip_norm=clip)
+        before = torch.cat([p.detach().flatten().clone() for p in t.D.parameters()])
+        t.train_step()
+        moved = (torch.cat([p.detach().flatten() for p in t.D.parameters()]) - before).norm().item()
+        if clip is not None:  # lr 1: the step is the clipped gradient, norm exactly the cap
+            assert moved == pytest.approx(clip, rel=1e-4)
+        else:
+            assert moved > 10 * 1e-3
+
+
+def test_replay_fills_then_swaps_the_stated_share_for_pooled_fakes():
+    buffer, rng = ReplayBuffer(capacity=8, share=0.5), torch.Generator().manual_seed(0)
+    first = torch.arange(8.0)[:, None]
+    assert torch.equal(buffer.mix(first, rng), first) and len(buffer) == 8  # filling: unchanged
+    fresh = 100 + torch.arange(8.0)[:, None]
+    mixed = buffer.mix(fresh, rng)
+    from_pool = mixed[mixed < 100]
+    assert len(from_pool) == 4 and set(from_pool.tolist()) <= set(range(8))
+    assert (buffer.pool >= 100).sum() >= 1  # fresh fakes went into the pool
+    with pytest.raises(ValueError, match="share"):
+        ReplayBuffer(share=1.5)
+
+
+def test_replay_changes_what_d_sees_and_resumes_exactly(tmp_path):
+    plain = trainer().fit(6, progress=False)
+    replayed = trainer(replay=ReplayBuffer(capacity=64, share=0.5)).fit(6, progress=False)
+    assert plain.history["loss_d"][:2] == replayed.history["loss_d"][:2]  # the pool is still filling
+    assert plain.history["loss_d"][2:] != replayed.history["loss_d"][2:]
+    whole, resumed = assert_resumes_exactly(lambda: trainer(replay=ReplayBuffer(capacity=64)), 8,
+                                            tmp_path / "replay.pt")
+    assert torch.equal(whole.game.replay.pool, resumed.game.replay.pool)
