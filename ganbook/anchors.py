@@ -47,24 +47,9 @@ def anchors() -> dict[str, Anchor]:
     pacgan_setting = ("mean +- standard error over 10 trials, 2,500 samples; 100,000 training points, 400 epochs "
                       "of batch 100, G 4x400 ReLU, D maxout 200")
     rows = [
-        Anchor(
-            key="pacgan-grid-gan",
-            description="vanilla GAN on the 5x5 grid of Gaussians (means {-4,-2,0,2,4}^2, std 0.05)",
-            values={"modes": (17.3, 0.8), "high_quality": (0.948, 0.007), "reverse_kl": (0.70, 0.07)},
-            spread="standard error over 10 trials",
-            source="Lin et al. 2018 (PacGAN), Table 1, row GAN, 2D-grid",
-            setting=pacgan_setting, status="checked",
-            read_at="fjxmlzn/PacGAN, synthetic_data_experiments/results/Table1.png",
-        ),
-        Anchor(
-            key="pacgan-ring-gan",
-            description="vanilla GAN on PacGAN's ring of 8 Gaussians (radius 1, std 0.01)",
-            values={"modes": (6.3, 0.5), "high_quality": (0.982, 0.002), "reverse_kl": (0.45, 0.09)},
-            spread="standard error over 10 trials",
-            source="Lin et al. 2018 (PacGAN), Table 1, row GAN, 2D-ring",
-            setting=pacgan_setting, status="checked",
-            read_at="fjxmlzn/PacGAN, synthetic_data_experiments/results/Table1.png",
-        ),
+        *_pacgan_table1(pacgan_setting),
+        *_veegan_table1(),
+        *_pacgan_table2(),
         Anchor(
             key="infogan-mnist-categorical",
             description="InfoGAN's 10-way categorical code as a digit classifier (codes matched to classes)",
@@ -76,6 +61,65 @@ def anchors() -> dict[str, Anchor]:
         ),
     ]
     return {a.key: a for a in rows}
+
+
+PACGAN_TABLE1 = "fjxmlzn/PacGAN, synthetic_data_experiments/results/Table1.png"
+# PacGAN Table 1: (modes, high-quality share, reverse KL) as (mean, standard error) on the ring, then the grid
+_PACGAN_ROWS = {
+    "gan": ("GAN", ((6.3, 0.5), (0.982, 0.002), (0.45, 0.09)), ((17.3, 0.8), (0.948, 0.007), (0.70, 0.07))),
+    "pacgan2": ("PacGAN2", ((7.9, 0.1), (0.956, 0.020), (0.07, 0.03)), ((23.8, 0.7), (0.913, 0.008), (0.13, 0.04))),
+    "pacgan3": ("PacGAN3", ((7.8, 0.1), (0.977, 0.003), (0.10, 0.02)), ((24.6, 0.4), (0.942, 0.004), (0.06, 0.02))),
+    "pacgan4": ("PacGAN4", ((7.8, 0.1), (0.959, 0.014), (0.07, 0.02)), ((24.8, 0.2), (0.936, 0.006), (0.04, 0.01))),
+}
+
+
+def _pacgan_table1(setting: str) -> list[Anchor]:
+    """PacGAN Table 1's GAN and PacGAN2-4 rows, one anchor per model and data set (``pacgan-ring-pacgan2``...)."""
+    geometry = {"ring": "PacGAN's ring of 8 Gaussians (radius 1, std 0.01)",
+                "grid": "the 5x5 grid of Gaussians (means {-4,-2,0,2,4}^2, std 0.05)"}
+    rows = []
+    for key, (label, ring_row, grid_row) in _PACGAN_ROWS.items():
+        for data, row, column in (("ring", ring_row, "2D-ring"), ("grid", grid_row, "2D-grid")):
+            rows.append(Anchor(
+                key=f"pacgan-{data}-{key}", description=f"{label} on {geometry[data]}",
+                values=dict(zip(("modes", "high_quality", "reverse_kl"), row)),
+                spread="standard error over 10 trials",
+                source=f"Lin et al. 2018 (PacGAN), Table 1, row {label}, {column}",
+                setting=setting, status="checked", read_at=PACGAN_TABLE1))
+    return rows
+
+
+def _veegan_table1() -> list[Anchor]:
+    """VEEGAN Table 1's GAN and unrolled-GAN rows (5 runs, no spread published)."""
+    nan = float("nan")
+    rows = {"gan": ("GAN", (1.0, 0.993), (3.3, 0.005)),
+            "unrolled": ("Unrolled GAN (5 steps)", (7.6, 0.356), (23.6, 0.16))}
+    return [Anchor(
+        key=f"veegan-{data}-{key}", description=f"{label} on the {data} of Gaussians, as VEEGAN ran it",
+        values={"modes": (values[0], nan), "high_quality": (values[1], nan)},
+        spread="none published (average of 5 runs)",
+        source=f"Srivastava et al. 2017 (VEEGAN), Table 1, row {label}, {data}",
+        setting="VEEGAN's own networks and budget; 2,500 samples, 3 standard deviations",
+        status="checked", read_at="akashgit/VEEGAN, tab.png")
+        for key, (label, ring, grid) in rows.items() for data, values in (("ring", ring), ("grid", grid))]
+
+
+def _pacgan_table2() -> list[Anchor]:
+    """PacGAN Table 2 on stacked MNIST (1,000 modes, 26,000 samples): the rows ``stacked-*``."""
+    nan = float("nan")
+    read_at = "fjxmlzn/PacGAN, stacked_MNIST_experiments/results/Table2.png"
+    setting = "DCGAN, Adam 2e-4 beta1 0.5, batch 64, z 100, 50 epochs of 128,000 stacked images"
+    rows = [("dcgan-veegan", "DCGAN (VEEGAN's run, copied by PacGAN)", (99.0, nan), (3.40, nan), "none published"),
+            ("unrolled-veegan", "Unrolled GAN (VEEGAN's run, copied by PacGAN)", (48.7, nan), (4.32, nan),
+             "none published"),
+            ("dcgan", "DCGAN (PacGAN's run)", (78.9, 6.46), (4.50, 0.127), "standard error over 10 trials"),
+            ("pacdcgan2", "PacDCGAN2", (1000.0, 0.0), (0.06, 0.003), "standard error over 10 trials"),
+            ("pacdcgan3", "PacDCGAN3", (1000.0, 0.0), (0.06, 0.003), "standard error over 10 trials"),
+            ("pacdcgan4", "PacDCGAN4", (1000.0, 0.0), (0.07, 0.005), "standard error over 10 trials")]
+    return [Anchor(key=f"stacked-{key}", description=f"{label} on stacked MNIST",
+                   values={"modes": modes, "kl": kl}, spread=spread,
+                   source=f"Lin et al. 2018 (PacGAN), Table 2, row {label}", setting=setting,
+                   status="checked", read_at=read_at) for key, label, modes, kl, spread in rows]
 
 
 def anchor(key: str) -> Anchor:

