@@ -143,7 +143,8 @@ def test_bad_set_is_one_line(tmp_path, args, message):
 
 
 @pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "dcgan-showcase", "cgan-concat",
-                                  "cgan-projection", "infogan", "lapgan", "wgan-digits", "sn-digits"])
+                                  "cgan-projection", "infogan", "lapgan", "wgan-digits", "sn-digits", "pacgan-toys",
+                                  "stacked-dcgan", "toolbox-digits"])
 def test_models_train_and_evaluate_identically(tmp_path, name, inproc):
     first = inproc("train", name, "--profile", "smoke", "--quiet", cwd=tmp_path)
     assert first.returncode == 0, first.stderr

@@ -72,3 +72,33 @@ def test_replay_changes_what_d_sees_and_resumes_exactly(tmp_path):
     whole, resumed = assert_resumes_exactly(lambda: trainer(replay=ReplayBuffer(capacity=64)), 8,
                                             tmp_path / "replay.pt")
     assert torch.equal(whole.game.replay.pool, resumed.game.replay.pool)
+
+
+def test_each_ablation_row_switches_on_one_tool_and_keeps_the_budget():
+    from dataclasses import asdict
+
+    from ganbook.experiments import toolbox_digits
+
+    config = toolbox_digits.Config.for_profile("cpu")
+    rows = toolbox_digits.rows(config)
+    assert len(rows) >= 7 and rows["plain"] == config
+    tool_fields = {"penalty", "gamma", "instance_noise", "replay", "replay_share", "clip_norm", "ema_decay", "lr_g", "lr_d"}
+    base = asdict(config)
+    for name, row in rows.items():
+        changed = {k for k, v in asdict(row).items() if v != base[k]}
+        assert changed <= tool_fields, name  # steps, batch, sizes, seeds: the same budget
+        assert bool(changed) == (name != "plain"), name
+    ttur = rows["two time-scales (D 4x G)"]
+    assert ttur.lr_d == 4 * ttur.lr_g and ttur.lr_g * ttur.lr_d == pytest.approx(config.lr_g * config.lr_d)
+
+
+def test_a_run_that_learns_nothing_is_counted_as_diverged():
+    from dataclasses import replace
+
+    from ganbook.experiments import toolbox_digits
+
+    config = toolbox_digits.Config.for_profile("smoke", steps=4)
+    broken = toolbox_digits.run_one("lr 1e3", replace(config, lr_g=1e3, lr_d=1e3))
+    assert broken["metrics"]["diverged"] == 1.0
+    with pytest.raises(ValueError, match="unknown penalty 'r3'"):
+        replace(config, penalty="r3")
