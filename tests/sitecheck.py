@@ -7,11 +7,18 @@ page that reaches for the network shows up as a failed request.
 
     python tests/sitecheck.py _build/html            # every page
     python tests/sitecheck.py _build/html book/05_mlp_to_dcgan.html
+    python tests/sitecheck.py --sliders _build/html book/12_mode_collapse.html
+
+``--sliders`` presses an arrow key on every slider of each page, as a reader
+would, and reports whether the picture beside it changed (no kernel runs: the
+widgets' saved state and their browser-side links do the work); ``--shots DIR``
+also saves a screenshot of each page after its sliders moved.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
 import http.server
 import json
@@ -24,6 +31,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any, Awaitable, Callable
 
 from tornado.websocket import websocket_connect
 
@@ -64,13 +72,53 @@ class Server:
         self.httpd.shutdown()
 
 
-async def _page_problems(ws_url: str, url: str, settle: float) -> list[str]:
+# The pictures visible inside the widget box around a slider handle, as one string (a PNG's size and tail).
+_VISIBLE = """(h) => { const box = h.closest('.widget-vbox') || h.closest('.jupyter-widgets') || document.body;
+  return [...box.querySelectorAll('img')].filter(i => i.offsetParent !== null)
+    .map(i => i.src.length + ':' + i.src.slice(-24)).join('|'); }"""
+
+
+async def _move_sliders(ws: Any, send: Callable[..., Awaitable[dict]], shot: Path | None) -> list[str]:
+    """Press an arrow key on each slider handle; one line per slider saying whether its picture changed."""
+    count = await send("Runtime.evaluate", expression="document.querySelectorAll('.noUi-handle').length",
+                       returnByValue=True)
+    lines = []
+    for i in range(int(count["result"]["value"])):
+        handle = f"document.querySelectorAll('.noUi-handle')[{i}]"
+        probe = await send("Runtime.evaluate", returnByValue=True, expression=(
+            f"(() => {{ const h = {handle}; h.scrollIntoView({{block: 'center'}}); h.focus();"
+            f" return [({_VISIBLE})(h), h.getAttribute('aria-valuenow') === h.getAttribute('aria-valuemax')]; }})()"))
+        before, at_end = probe["result"]["value"]
+        key = ("ArrowLeft", 37) if at_end else ("ArrowRight", 39)
+        for kind in ("keyDown", "keyUp"):
+            await send("Input.dispatchKeyEvent", type=kind, key=key[0], code=key[0], windowsVirtualKeyCode=key[1])
+        await asyncio.sleep(0.4)
+        after = (await send("Runtime.evaluate", returnByValue=True,
+                            expression=f"({_VISIBLE})({handle})"))["result"]["value"]
+        lines.append(f"slider {i + 1}: {key[0]} {'moved the picture' if after != before and after else 'CHANGED NOTHING'}")
+    if shot is not None:
+        data = await send("Page.captureScreenshot", format="png")
+        shot.write_bytes(base64.b64decode(data["data"]))
+    return lines
+
+
+async def _page_problems(ws_url: str, url: str, settle: float, sliders: bool = False,
+                         shot: Path | None = None) -> list[str]:
     ws = await websocket_connect(ws_url, max_message_size=1 << 28)
     problems: list[str] = []
     ids = iter(range(1, 1 << 30))
 
     async def send(method: str, **params: object) -> None:
         await ws.write_message(json.dumps({"id": next(ids), "method": method, "params": params}))
+
+    async def call(method: str, **params: object) -> dict:
+        """Send a command and wait for its reply (events that arrive meanwhile are dropped)."""
+        n = next(ids)
+        await ws.write_message(json.dumps({"id": n, "method": method, "params": params}))
+        while True:
+            msg = json.loads(await ws.read_message())
+            if msg.get("id") == n:
+                return msg.get("result", {})
 
     for domain in ("Runtime", "Log", "Network", "Page"):
         await send(f"{domain}.enable")
@@ -100,12 +148,16 @@ async def _page_problems(ws_url: str, url: str, settle: float) -> list[str]:
             problems.append(f"request failed: {p.get('errorText')} (request {p['requestId']})")
         elif method == "Network.responseReceived" and p["response"]["status"] >= 400:
             problems.append(f"HTTP {p['response']['status']}: {p['response']['url']}")
+    if sliders:
+        problems = await _move_sliders(ws, call, shot)
     ws.close()
     return problems
 
 
-def check(root: str | Path, pages: list[str] | None = None, settle: float = 3.0) -> dict[str, list[str]]:
-    """``{page: [problem, ...]}`` for each page (default: every .html under ``root``)."""
+def check(root: str | Path, pages: list[str] | None = None, settle: float = 3.0, sliders: bool = False,
+          shots: Path | None = None) -> dict[str, list[str]]:
+    """``{page: [problem, ...]}`` for each page (default: every .html under ``root``); with ``sliders``,
+    ``{page: [one line per slider]}`` instead (see the module's docstring)."""
     root = Path(root)
     exe = browser()
     if exe is None:
@@ -132,7 +184,9 @@ def check(root: str | Path, pages: list[str] | None = None, settle: float = 3.0)
             if not targets:
                 raise RuntimeError("Chromium did not open its debugging port")
             ws_url = targets[0]["webSocketDebuggerUrl"]
-            return {page: asyncio.run(_page_problems(ws_url, f"{server.url}/{page}", settle)) for page in pages}
+            shot = (lambda page: shots / (Path(page).stem + ".png")) if shots else (lambda page: None)
+            return {page: asyncio.run(_page_problems(ws_url, f"{server.url}/{page}", settle, sliders, shot(page)))
+                    for page in pages}
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -140,11 +194,21 @@ def check(root: str | Path, pages: list[str] | None = None, settle: float = 3.0)
 
 
 def main(argv: list[str]) -> int:
-    results = check(argv[0], argv[1:] or None)
-    for page, problems in results.items():
-        print(f"{page}: {len(problems)} problem(s)")
-        for p in problems:
-            print(f"    {p}")
+    sliders = "--sliders" in argv
+    shots = None
+    if "--shots" in argv:
+        at = argv.index("--shots")
+        shots = Path(argv[at + 1])
+        shots.mkdir(parents=True, exist_ok=True)
+        argv = argv[:at] + argv[at + 2:]
+    argv = [a for a in argv if a != "--sliders"]
+    results = check(argv[0], argv[1:] or None, sliders=sliders, shots=shots)
+    for page, lines in results.items():
+        print(f"{page}: {len(lines)} {'slider(s)' if sliders else 'problem(s)'}")
+        for line in lines:
+            print(f"    {line}")
+    if sliders:
+        return 1 if any("CHANGED NOTHING" in line for lines in results.values() for line in lines) else 0
     return 1 if any(results.values()) else 0
 
 

@@ -25,3 +25,16 @@ def test_built_pages_have_no_console_errors_or_failed_requests():
     pages = [p for p in PAGES if (site / p).exists()]
     problems = sitecheck.check(site, pages)
     assert problems == {p: [] for p in pages}
+
+
+def test_every_slider_moves_its_picture_without_a_kernel():
+    if sitecheck.browser() is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium): the slider check did not run")
+    site = SITES[0]  # only `make book` executes the chapters, and so saves their widgets
+    pages = sorted(str(p.relative_to(site)) for p in (site / "book").glob("[0-9]*.html")
+                   if "widget-state+json" in p.read_text(encoding="utf-8"))
+    if not pages:
+        pytest.skip("no executed site with widgets: run `make book` first; the slider check did not run")
+    results = sitecheck.check(site, pages, sliders=True)
+    assert all(lines for lines in results.values()), results  # each page with widgets has a slider
+    assert not [line for lines in results.values() for line in lines if "CHANGED NOTHING" in line], results
