@@ -60,7 +60,7 @@ def test_samples_between_modes_are_not_high_quality():
 
 
 def test_unknown_data_set_names_the_choices():
-    with pytest.raises(DataError, match="ring, grid, spiral"):
+    with pytest.raises(DataError, match="ring, grid, ring-pacgan, spiral"):
         load("moons")
 
 
