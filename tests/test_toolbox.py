@@ -102,3 +102,12 @@ def test_a_run_that_learns_nothing_is_counted_as_diverged():
     assert broken["metrics"]["diverged"] == 1.0
     with pytest.raises(ValueError, match="unknown penalty 'r3'"):
         replace(config, penalty="r3")
+
+
+def test_the_untrained_threshold_is_the_same_fd_as_the_full_measurement():
+    from ganbook.experiments import toolbox_digits
+
+    config = toolbox_digits.Config.for_profile("smoke")
+    trainer = toolbox_digits.build(config)
+    assert toolbox_digits.frechet_distance(trainer, config) == pytest.approx(
+        toolbox_digits.evaluate(trainer, config)["fd"], rel=1e-9)
