@@ -11,6 +11,7 @@ class Source:
     """Source code of an object, rendered as a highlighted code block with its location."""
 
     def __init__(self, obj: Any) -> None:
+        obj = inspect.unwrap(obj)  # a decorated function's own source, not its decorator's (torch.no_grad)
         try:
             lines, start = inspect.getsourcelines(obj)
             path = Path(inspect.getsourcefile(obj) or "?")

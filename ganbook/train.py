@@ -73,12 +73,6 @@ def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
     return lambda step: 1.0 if step < begin else max(0.0, (total - step) / max(1, total - begin))
 
 
-def grad_norm(module: nn.Module) -> float:
-    """Euclidean norm of all of ``module``'s current parameter gradients (NaN if it has none)."""
-    grads = [p.grad for p in module.parameters() if p.grad is not None]
-    return float(torch.sqrt(sum((g**2).sum() for g in grads))) if grads else float("nan")
-
-
 class Every:
     """Run ``fn(trainer)`` after every ``n``-th step (and after step 0 if ``at_start``)."""
 
@@ -171,13 +165,13 @@ class Trainer:
                 total = functools.reduce(operator.add, terms.values())  # term 1 + term 2 + ..., in order
                 opt.zero_grad(set_to_none=True)
                 self.precision.backward(total)
-                params = [p for g in opt.param_groups for p in g["params"]]
-                if distributed.active() or phase.clip_norm is not None:
+                if distributed.active() or phase.clip_norm is not None:  # at true scale: average, then clip
                     self.precision.unscale(opt)
-                if distributed.active():
-                    distributed.average_gradients(params)
-                if phase.clip_norm is not None:
-                    torch.nn.utils.clip_grad_norm_(params, phase.clip_norm)
+                    params = [p for g in opt.param_groups for p in g["params"]]
+                    if distributed.active():
+                        distributed.average_gradients(params)
+                    if phase.clip_norm is not None:
+                        torch.nn.utils.clip_grad_norm_(params, phase.clip_norm)
                 self.precision.step(opt)
                 if phase.after is not None:
                     phase.after()
@@ -199,8 +193,7 @@ class Trainer:
     def _update_ema(self) -> None:
         """PyTorch's EMA update (``swa_utils``) with a warm-up: early on, average over the ~step/10 steps seen so far."""
         decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
-        ema_update = swa_utils.get_ema_multi_avg_fn(decay)
-        ema_update(list(self.G_ema.parameters()), list(self.G.parameters()), self.step)
+        swa_utils.get_ema_multi_avg_fn(decay)(list(self.G_ema.parameters()), list(self.G.parameters()), self.step)
         for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
             b_ema.copy_(b)
 

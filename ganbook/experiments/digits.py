@@ -30,6 +30,15 @@ class Reference:
     train_features: Tensor  # (4000, 64)
 
 
+METRICS = ("fd", "kid", "precision", "recall", "classes", "class_kl", "nn_median")
+"""The keys of :func:`measure`, in its order."""
+
+
+def failed() -> dict[str, float]:
+    """:func:`measure`'s keys, each NaN: the numbers of a run that diverged, where no metric means anything."""
+    return dict.fromkeys(METRICS, float("nan"))
+
+
 @lru_cache(maxsize=1)
 def reference() -> Reference:
     train = mnist5k("train")

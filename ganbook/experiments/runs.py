@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 from .. import metrics, profiles
 from ..data import GaussianMixture2D
 from ..games import Objective, StandardGame
-from ..train import Every, Trainer, grad_norm
+from ..train import Every, Trainer
 from . import toy2d
 
 
@@ -67,7 +67,7 @@ class ModeTracker:
     records: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, trainer: Trainer) -> None:
-        gnorm = grad_norm(trainer.G)  # left over from the step that just ran
+        gnorm = metrics.grad_norm(trainer.G)  # left over from the step that just ran
         x = trainer.generate(self.n_samples, seed=7, ema=False).numpy()
         report = metrics.mode_report(x, self.target.centers(), self.target.std)
         self.records.append({"step": trainer.step, "counts": np.asarray(report.counts), "samples": x[:500],

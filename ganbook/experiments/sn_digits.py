@@ -90,7 +90,7 @@ def run_one(config: SNDigitsConfig) -> dict[str, Any]:
     if torch.isfinite(fake).all():
         measured = digits.measure(fake)
     else:  # a diverged run: no metric means anything
-        measured = dict.fromkeys(("fd", "kid", "precision", "recall", "classes", "class_kl", "nn_median"), float("nan"))
+        measured = digits.failed()
     return {"variant": config.label, "objective": config.objective, "spectral_norm": config.spectral_norm,
             "seed": config.seed, "metrics": measured, "singular_values": spectral.singular_values(trainer.D),
             "frames": frames, "history": {k: trainer.history[k] for k in ("loss_d", "loss_g")}}

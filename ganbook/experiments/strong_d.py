@@ -14,7 +14,8 @@ from typing import Any
 import torch
 
 from ..losses import as_logits, g_loss_nonsaturating, g_loss_saturating
-from ..train import Every, Trainer, grad_norm
+from ..metrics import grad_norm
+from ..train import Every, Trainer
 from . import toy2d
 
 

@@ -41,7 +41,6 @@ from .runs import LinearNoise, parallel_map
 
 NAME = "toolbox-digits"
 PENALTIES = {"none": None, "r1": penalties.r1_penalty, "r2": penalties.r2_penalty}
-METRICS = ("fd", "kid", "precision", "recall", "classes", "class_kl", "nn_median")
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def run_one(name: str, config: ToolboxConfig) -> dict[str, Any]:
         measured = evaluate(trainer, config)
         diverged = not measured["fd"] < untrained_fd / 2
     except TrainingDiverged:
-        measured, diverged = dict.fromkeys(METRICS, float("nan")), True
+        measured, diverged = digits.failed(), True
     return {"variant": name, "seed": config.seed, "metrics": {**measured, "diverged": float(diverged)},
             "untrained_fd": untrained_fd, "history": {k: trainer.history.get(k, []) for k in ("loss_d", "loss_g")},
             "samples": trainer.generate(36, seed=0)}

@@ -39,3 +39,6 @@ __all__ += ["ClassReport", "class_report", "frechet_distance", "kid", "nearest_n
 from .clusters import cluster_accuracy, confusion
 
 __all__ += ["cluster_accuracy", "confusion"]
+from .gradients import grad_norm  # noqa: E402
+
+__all__ += ["grad_norm"]
