@@ -17,9 +17,9 @@ from types import ModuleType
 from typing import Sequence
 
 from . import __version__, checkpoints, distributed, profiles, shipped
-from .data import catalog, mnist5k
+from .data import catalog
 from .errors import CheckpointError, GanbookError
-from .experiments import digit_classifier, store
+from .experiments import store
 from .experiments.base import from_manifest, parse_changes
 from .experiments.registry import registry
 
@@ -43,12 +43,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         config = exp.Config.for_profile(profile, **changes)
     except (ValueError, TypeError) as err:
         raise GanbookError(str(err)) from None
-    if args.ship and (exp is digit_classifier or changes or profile == "smoke"):
+    instrument = getattr(exp, "INSTRUMENT", False)
+    if args.ship and (instrument or changes or profile == "smoke"):
         raise GanbookError("--ship ships a generator's own cpu or gpu run: drop --set, use --profile cpu or gpu "
-                           "(the digit classifier ships with --out ganbook/assets)")
-    if exp is digit_classifier:  # not a GAN: a plain supervised run, shipped as package data
-        out, result, seconds = digit_classifier.train_and_save(profile, args.out or store.default_folder(),
-                                                               progress=not args.quiet, changes=changes)
+                           "(an instrument such as the digit classifier ships with --out ganbook/assets)")
+    if instrument:  # not a GAN: a plain supervised run, shipped as package data
+        out, result, seconds = exp.train_and_save(profile, args.out or store.default_folder(),
+                                                  progress=not args.quiet, changes=changes)
         print(f"{exp.NAME} ({profile}): trained in {seconds:.1f} s")
     else:
         distributed.init_from_env()
@@ -75,10 +76,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     path = Path(args.checkpoint)
     manifest = checkpoints.read_manifest(path) if path.exists() else {}
     exp = _experiment(manifest.get("name", "?")) if manifest else None
-    if exp is digit_classifier:
-        model = digit_classifier.load(path)
-        test = mnist5k("test")
-        print(f"{exp.NAME}: metrics: test_accuracy={digit_classifier.accuracy(model, test.images, test.labels):.4f}")
+    if exp is not None and getattr(exp, "INSTRUMENT", False):
+        print(f"{exp.NAME}: metrics: {_format(exp.evaluate_file(path))}")
         return 0
     if exp is None:
         checkpoints.load(path)  # raises the right one-line error

@@ -14,6 +14,7 @@ from functools import partial
 
 from .digits import mnist5k, torchvision_set, uci_digits
 from .mixtures import Spiral, grid, ring
+from .shapes import world
 from .stacked import stacked_mnist
 from .toys import Gaussian1D
 
@@ -80,6 +81,20 @@ def catalog() -> list[DataSpec]:
             source="built from mnist5k",
             offline=True,
             make=stacked_mnist,
+        ),
+        DataSpec(
+            name="shapes",
+            description="10,000 / 2,000 scenes of one coloured shape, 32x32, every factor known (chapters 14-16)",
+            source="rendered from a seed (ganbook.data.shapes)",
+            offline=True,
+            make=partial(world, "train"),
+        ),
+        DataSpec(
+            name="shapes64-pairs",
+            description="two shapes per scene at 64x64, with class maps and captions (the later chapters)",
+            source="rendered from a seed (ganbook.data.shapes)",
+            offline=True,
+            make=partial(world, "train", 64, 2),
         ),
         DataSpec(
             name="uci-digits",

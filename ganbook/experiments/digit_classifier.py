@@ -27,6 +27,7 @@ from ..models.classifier import DigitClassifier
 from .base import ExperimentConfig
 
 NAME = "digit-classifier"
+INSTRUMENT = True  # trained and shipped as package data, not a GAN
 SHIPPED = Path(__file__).resolve().parent.parent / "assets" / "digit_classifier.pt"
 COMMAND = "python -m ganbook train digit-classifier --out ganbook/assets"
 
@@ -133,6 +134,12 @@ def train_and_save(profile: str, out: str | Path, progress: bool = True,
     path = Path(out) / (SHIPPED.name if shipped_config else f"{NAME}-{profile}-{config.short_hash()}.pt")
     save(model, result, config, path, seconds)
     return path, result, seconds
+
+
+def evaluate_file(path: str | Path) -> dict[str, float]:
+    """The held-out accuracy of the classifier at ``path`` (``python -m ganbook evaluate``)."""
+    test = mnist5k("test")
+    return {"test_accuracy": accuracy(load(path), test.images, test.labels)}
 
 
 Config = ClassifierConfig

@@ -41,6 +41,14 @@ def digit_space() -> FeatureSpace:
     return FeatureSpace("digit-classifier features (64-d)", lambda x: model.features(x.cpu().float()))
 
 
+def shape_space() -> FeatureSpace:
+    """The 64-d shared layer of the shipped shape-world reader (``(n, 3, 32, 32)`` or 64-pixel scenes)."""
+    from ..experiments.shape_reader import shipped
+
+    model = shipped()
+    return FeatureSpace("shape-reader features (64-d)", lambda x: model.features(x.cpu().float()))
+
+
 def _to_unit_rgb(x: Tensor) -> Tensor:
     """``(n, C, H, W)`` in [-1, 1] -> ``(n, 3, H, W)`` in [0, 1] (grey images repeated)."""
     x = (x.float().clamp(-1, 1) + 1) / 2

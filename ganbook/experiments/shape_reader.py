@@ -1,0 +1,168 @@
+"""The factor reader that measures generated shape-world images: training, shipping, loading, reading.
+
+One fixed network for every profile but ``smoke`` (an instrument must not
+change with the run size), trained on freshly rendered one-shape scenes (a new
+seeded draw of ``scenes_per_epoch`` every epoch) and tested on the world's
+fixed 2,000 test scenes (:func:`ganbook.data.shapes.world`). The weights ship
+as package data (``ganbook/assets/shape_reader.pt`` and its manifest);
+``python -m ganbook train shape-reader --out ganbook/assets`` rebuilds them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+from tqdm.auto import tqdm
+
+from .. import checkpoints
+from ..data import shapes
+from ..models.reader import ShapeReader
+from .base import ExperimentConfig
+
+NAME = "shape-reader"
+INSTRUMENT = True  # trained and shipped as package data, not a GAN
+SHIPPED = Path(__file__).resolve().parent.parent / "assets" / "shape_reader.pt"
+COMMAND = "python -m ganbook train shape-reader --out ganbook/assets"
+
+
+@dataclass(frozen=True)
+class ReaderConfig(ExperimentConfig):
+    """Training sizes; every profile but ``smoke`` trains the shipped instrument."""
+
+    epochs: int = 12
+    scenes_per_epoch: int = 10000
+    batch_size: int = 100
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    width: int = 32
+
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(epochs=1, scenes_per_epoch=400, batch_size=100, lr=3e-3, width=8),
+        "cpu": dict(epochs=12, scenes_per_epoch=10000, batch_size=100, lr=3e-3, width=32),
+        "gpu": dict(epochs=12, scenes_per_epoch=10000, batch_size=100, lr=3e-3, width=32),
+    }
+
+
+def targets(factors: dict[str, Tensor]) -> dict[str, Tensor]:
+    """The first shape's factors as the reader's targets: class indices and ``(n, 5)`` continuous values."""
+    turn = 2 * math.pi * factors["rotation"][:, 0]
+    continuous = torch.stack([factors["size"][:, 0], factors["x"][:, 0], factors["y"][:, 0],
+                              torch.cos(turn), torch.sin(turn)], 1)
+    return {"shape": factors["shape"][:, 0], "hue": factors["hue"][:, 0], "background": factors["background"],
+            "continuous": continuous}
+
+
+def loss(out: dict[str, Tensor], target: dict[str, Tensor]) -> Tensor:
+    """Cross-entropy for each class factor plus the squared error of the continuous ones
+    (the rotation's only for shapes that have one)."""
+    ce = sum(F.cross_entropy(out[k], target[k]) for k in shapes.CATEGORICAL)
+    err = (out["continuous"] - target["continuous"]) ** 2
+    has_turn = (target["shape"] != 0).float()
+    return ce + 10 * err[:, :3].mean() + (err[:, 3:].mean(1) * has_turn).mean()
+
+
+@torch.no_grad()
+def read(model: ShapeReader, images: Tensor, batch: int = 500) -> dict[str, Tensor]:
+    """Each image's factors as read by ``model``: ``shape``, ``hue``, ``background`` (int64) and
+    ``size``, ``x``, ``y``, ``rotation`` (float, rotation in [0, 1) of the shape's symmetry turn), each ``(n,)``."""
+    model.eval()
+    parts = [model(images[i:i + batch].cpu().float()) for i in range(0, len(images), batch)]
+    out = {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
+    c = out["continuous"]
+    return {"shape": out["shape"].argmax(1), "hue": out["hue"].argmax(1), "background": out["background"].argmax(1),
+            "size": c[:, 0], "x": c[:, 1], "y": c[:, 2],
+            "rotation": (torch.atan2(c[:, 4], c[:, 3]) / (2 * math.pi)) % 1.0}
+
+
+def report(model: ShapeReader, data: shapes.SceneSet) -> dict[str, float]:
+    """Held-out quality per factor: accuracy of each class factor, mean absolute error of size, x and y
+    (shares of their [0, 1] range), and the median rotation error in degrees (shapes other than circles)."""
+    got = read(model, data.images)
+    result = {f"{k}_accuracy": float((got[k] == data.factor(k)).float().mean()) for k in shapes.CATEGORICAL}
+    result.update({f"{k}_mae": float((got[k] - data.factor(k)).abs().mean()) for k in ("size", "x", "y")})
+    kind = data.factor("shape")
+    turned = kind != 0
+    gap = (got["rotation"] - data.factor("rotation")).abs()[turned]
+    gap = torch.minimum(gap, 1 - gap)  # on the circle of turns
+    symmetry = torch.tensor(shapes.SYMMETRY, dtype=torch.float32)[kind[turned]]
+    result["rotation_median_degrees"] = float((gap * 360 / symmetry).median())
+    return result
+
+
+def train(config: ReaderConfig, progress: bool = True) -> tuple[ShapeReader, dict[str, float]]:
+    """Train a fresh reader; return it (in eval mode) and its held-out report."""
+    torch.manual_seed(config.seed)
+    rng = torch.Generator().manual_seed(config.seed)
+    model = ShapeReader(config.width)
+    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    per_epoch = math.ceil(config.scenes_per_epoch / config.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, config.lr, total_steps=config.epochs * per_epoch)
+    for epoch in tqdm(range(config.epochs), desc="reader epochs", disable=not progress):
+        data = shapes.scenes(config.scenes_per_epoch, seed=10_000 * (config.seed + 1) + epoch)
+        model.train()
+        order = torch.randperm(len(data), generator=rng)
+        for i in range(0, len(order), config.batch_size):
+            idx = order[i:i + config.batch_size]
+            batch_loss = loss(model(data.images[idx]), targets({k: v[idx] for k, v in data.factors.items()}))
+            opt.zero_grad(set_to_none=True)
+            batch_loss.backward()
+            opt.step()
+            sched.step()
+    model.eval()
+    return model, report(model, shapes.world("test"))
+
+
+def save(model: ShapeReader, result: dict[str, float], config: ReaderConfig, path: str | Path,
+         seconds: float) -> dict[str, Any]:
+    """Write the reader and its manifest (command, config, held-out report, sha256) atomically."""
+    manifest = {"name": NAME, "command": COMMAND, "config": config.as_dict(), "metrics": result,
+                "train_seconds": round(seconds, 2),
+                "data": "fresh one-shape scenes each epoch; tested on the world's 2,000 test scenes"}
+    return checkpoints.save(path, {"model": model.state_dict()}, manifest)
+
+
+def load(path: str | Path = SHIPPED) -> ShapeReader:
+    """Load a reader written by :func:`save` (sha256-checked, ``weights_only``), in eval mode."""
+    state, manifest = checkpoints.load(path)
+    model = ShapeReader(manifest["config"]["width"])
+    model.load_state_dict(state["model"])
+    return model.eval().requires_grad_(False)
+
+
+@lru_cache(maxsize=1)
+def shipped() -> ShapeReader:
+    """The reader shipped with ganbook (loaded once per process)."""
+    return load(SHIPPED)
+
+
+def train_and_save(profile: str, out: str | Path, progress: bool = True,
+                   changes: dict[str, Any] | None = None) -> tuple[Path, dict[str, float], float]:
+    """What ``python -m ganbook train shape-reader`` does; returns (path, report, seconds).
+
+    The instrument (any profile but ``smoke``, no changes) is written as ``shape_reader.pt``;
+    anything else as ``shape-reader-PROFILE-HASH.pt``, beside it rather than over it.
+    """
+    config = Config.for_profile(profile, **(changes or {}))
+    start = time.perf_counter()
+    model, result = train(config, progress)
+    seconds = time.perf_counter() - start
+    shipped_config = profile != "smoke" and not changes
+    path = Path(out) / (SHIPPED.name if shipped_config else f"{NAME}-{profile}-{config.short_hash()}.pt")
+    save(model, result, config, path, seconds)
+    return path, result, seconds
+
+
+def evaluate_file(path: str | Path) -> dict[str, float]:
+    """The held-out report of the reader at ``path`` (``python -m ganbook evaluate``)."""
+    return report(load(path), shapes.world("test"))
+
+
+Config = ReaderConfig

@@ -1,0 +1,54 @@
+"""What the shape-world chapters (14-16) share: the real reference set and one way to measure generated scenes.
+
+:func:`measure` gives, for any batch of ``(n, 3, 32, 32)`` images in [-1, 1],
+the Frechet distance and precision and recall (k = 3) in the shipped factor
+reader's feature space against the world's 10,000 training scenes, and how
+evenly the generated scenes cover the shapes and the hues as the reader reads
+them (KL of each histogram to uniform, 0 for perfectly even).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import torch
+from torch import Tensor
+
+from .. import metrics
+from ..data import shapes
+from ..metrics.features import shape_space
+from .shape_reader import read, shipped
+
+METRICS = ("fd", "precision", "recall", "shape_kl", "hue_kl")
+"""The keys of :func:`measure`, in its order."""
+
+
+def failed() -> dict[str, float]:
+    """:func:`measure`'s keys, each NaN: the numbers of a run that diverged."""
+    return dict.fromkeys(METRICS, float("nan"))
+
+
+@lru_cache(maxsize=2)
+def reference(size: int = 32) -> Tensor:
+    """The reader's features ``(10000, 64)`` of the world's training scenes."""
+    return shape_space()(shapes.world("train", size).images)
+
+
+def factors(images: Tensor) -> dict[str, Tensor]:
+    """The shipped reader's reading of each image's factors (see :func:`.shape_reader.read`)."""
+    return read(shipped(), images)
+
+
+def measure(images: Tensor) -> dict[str, float]:
+    """All shape-world metrics of ``images`` ``(n, 3, S, S)``, S = 32 or 64; lower fd and KLs and higher
+    precision/recall are better."""
+    if images.dim() != 4 or images.shape[1] != 3 or images.shape[-1] not in (32, 64):
+        raise ValueError(f"measure expects scenes of shape (n, 3, 32, 32) or (n, 3, 64, 64), got {tuple(images.shape)}")
+    if not torch.isfinite(images).all():
+        return failed()
+    real, fake = reference(images.shape[-1]), shape_space()(images)
+    precision, recall = metrics.precision_recall(real, fake)
+    got = factors(images)
+    return {"fd": metrics.frechet_distance(real, fake), "precision": precision, "recall": recall,
+            "shape_kl": metrics.class_report(got["shape"], len(shapes.SHAPES)).kl_to_uniform,
+            "hue_kl": metrics.class_report(got["hue"], len(shapes.HUES)).kl_to_uniform}
