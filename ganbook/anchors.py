@@ -59,8 +59,44 @@ def anchors() -> dict[str, Anchor]:
             setting="full MNIST (60,000 training digits), 62 noise + 10 categorical + 2 continuous codes",
             status="quoted", read_at="a paper-translation post quoting the sentence verbatim",
         ),
+        *_style_based(),
     ]
     return {a.key: a for a in rows}
+
+
+ANCHORS_MD = "the project's ANCHORS.md (table images)"
+
+
+def _style_based() -> list[Anchor]:
+    """ProGAN Table 1's average SWD and StyleGAN Tables 2 and 3 (chapters 14 and 16)."""
+    nan = float("nan")
+    none = "none published"
+    ffhq = "FFHQ, 1024x1024, 8-layer mapping MLP, 512-d Z and W, no truncation in the FIDs"
+    rows = [
+        Anchor(key="progan-swd", description="average SWD x 1e3 over the pyramid levels, without and with growing",
+               values={"not_grown": (9.28, nan), "grown": (4.28, nan)}, spread=none,
+               source="Karras et al. 2018 (ProGAN), Table 1", setting="CelebA, 128x128", status="quoted",
+               read_at=ANCHORS_MD),
+    ]
+    for key, label, full, end in (("z", "traditional generator, in Z", 412.0, 415.3),
+                                  ("w", "style-based generator, in W", 446.2, 376.6),
+                                  ("w-noise", "style-based + noise inputs, in W", 200.5, 160.6),
+                                  ("w-mixing", "style-based + mixing 90%, in W", 234.0, 195.9)):
+        rows.append(Anchor(key=f"stylegan-ppl-{key}", description=f"perceptual path length, {label}",
+                           values={"full": (full, nan), "end": (end, nan)}, spread=none,
+                           source="Karras et al. 2019 (StyleGAN), Table 3", setting=ffhq, status="quoted",
+                           read_at=ANCHORS_MD))
+    rows.append(Anchor(key="stylegan-separability", description="linear separability of 40 CelebA attributes",
+                       values={"z": (10.78, nan), "w": (3.79, nan)}, spread=none,
+                       source="Karras et al. 2019 (StyleGAN), Table 3 (traditional G in Z; style-based G in W)",
+                       setting=ffhq, status="quoted", read_at=ANCHORS_MD))
+    for key, label, fids in (("none", "no mixing regularisation", (4.42, 8.22, 12.88, 17.41)),
+                             ("90", "mixing regularisation 90%", (4.40, 5.11, 6.88, 9.03))):
+        rows.append(Anchor(key=f"stylegan-mixing-{key}", description=f"FID with 1-4 latents mixed at test time, {label}",
+                           values={f"latents_{i + 1}": (v, nan) for i, v in enumerate(fids)}, spread=none,
+                           source="Karras et al. 2019 (StyleGAN), Table 2", setting=ffhq, status="quoted",
+                           read_at=ANCHORS_MD))
+    return rows
 
 
 PACGAN_TABLE1 = "fjxmlzn/PacGAN, synthetic_data_experiments/results/Table1.png"

@@ -124,5 +124,5 @@ def test_swd_tells_real_from_blurred_at_the_fine_level():
     real, other = shapes.world("train").images[:300], shapes.world("test").images[:300]
     blurred = torch.nn.functional.interpolate(torch.nn.functional.avg_pool2d(other, 4), scale_factor=4,
                                               mode="bilinear")
-    same, blur = swd.swd_per_level(real, other), swd.swd_per_level(real, blurred)
+    same, blur = swd.swd_per_level(real, other, patches_per_image=16), swd.swd_per_level(real, blurred, patches_per_image=16)
     assert len(same) == 3 and blur[0] > 3 * same[0]

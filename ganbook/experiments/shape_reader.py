@@ -42,12 +42,12 @@ class ReaderConfig(ExperimentConfig):
     batch_size: int = 100
     lr: float = 3e-3
     weight_decay: float = 1e-4
-    width: int = 32
+    width: int = 16
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(epochs=1, scenes_per_epoch=400, batch_size=100, lr=3e-3, width=8),
-        "cpu": dict(epochs=12, scenes_per_epoch=10000, batch_size=100, lr=3e-3, width=32),
-        "gpu": dict(epochs=12, scenes_per_epoch=10000, batch_size=100, lr=3e-3, width=32),
+        "cpu": dict(epochs=12, scenes_per_epoch=10000, batch_size=100, lr=3e-3, width=16),
+        "gpu": dict(epochs=12, scenes_per_epoch=10000, batch_size=100, lr=3e-3, width=16),
     }
 
 

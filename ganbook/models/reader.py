@@ -6,7 +6,8 @@ size, x, y and the rotation as the cosine and sine of its turn. ``features(x)``
 is the space where the shape world's Frechet distance and precision/recall are
 measured, as the digit classifier's is for digits.
 
-Shapes: ``(n, 3, 32, 32) -> (n, 32, 16, 16) -> (n, 64, 8, 8) -> (n, 64, 4, 4) -> (n, 64)``;
+Shapes, for width ``w`` (16 in the shipped reader):
+``(n, 3, 32, 32) -> (n, w, 16, 16) -> (n, 2w, 8, 8) -> (n, 2w, 4, 4) -> (n, 64)``;
 64-pixel images are averaged down to 32 first.
 """
 
@@ -26,7 +27,7 @@ def _block(c_in: int, c_out: int) -> nn.Sequential:
 class ShapeReader(nn.Module):
     """``(n, 3, S, S)`` images in [-1, 1], S = 32 or 64 -> ``{head: (n, k)}`` outputs."""
 
-    def __init__(self, width: int = 32, feature_dim: int = 64) -> None:
+    def __init__(self, width: int = 16, feature_dim: int = 64) -> None:
         super().__init__()
         self.convs = nn.Sequential(_block(3, width), _block(width, 2 * width), _block(2 * width, 2 * width))
         self.embed = nn.Sequential(nn.Flatten(), nn.Linear(2 * width * 16, feature_dim), nn.ReLU())
