@@ -48,10 +48,21 @@ def command(exp: ModuleType, profile: str) -> str:
 
 @torch.no_grad()
 def fingerprint(G: nn.Module, latents: torch.Tensor) -> list[float]:
-    """Each image's mean and standard deviation for the given latents ``(k, latent_dim)``: ``2k`` numbers."""
+    """Each image's mean and standard deviation for the given latents ``(k, latent_dim)``: ``2k`` numbers.
+
+    A class-conditional G (one with ``n_classes``) draws the classes in turn; a G
+    that draws random noise of its own (StyleGAN's noise inputs) draws it from
+    torch's stream seeded with 0, without touching the caller's stream.
+    """
     was_training = G.training
     G.eval()
-    x = G(latents).float().flatten(1)
+    n_classes = getattr(G, "n_classes", None)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        if n_classes:
+            x = G(latents, torch.arange(len(latents)) % n_classes).float().flatten(1)
+        else:
+            x = G(latents).float().flatten(1)
     G.train(was_training)
     return [round(float(v), 6) for v in torch.stack([x.mean(1), x.std(1)], 1).flatten()]
 

@@ -1,0 +1,38 @@
+"""Chapter 15's showcase: :mod:`.biggan_shapes`'s networks and game trained for longer, for the truncation curve.
+
+A few CPU minutes teach BigGAN's generator colours and blobs but not yet
+which shape it was asked for, and the truncation trade-off is about a model
+that has learned its classes. This run is trained once, by
+``python -m ganbook train biggan-showcase --profile cpu --ship``, and shipped in
+``ganbook/assets`` in half precision (:mod:`ganbook.shipped`); chapter 15
+loads it and measures it on the page. Its sizes are stated here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from . import biggan_shapes
+from .biggan_shapes import BigGANConfig
+
+NAME = "biggan-showcase"
+SHIP_PROFILE = "cpu"
+
+
+@dataclass(frozen=True)
+class BigGANShowcaseConfig(BigGANConfig):
+    """The same fields as chapter 15's run; this table states every size and rate of the longer run."""
+
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=12, batch_size=16, width=4, embed_dim=8, lr_g=2e-4, lr_d=8e-4, eval_samples=64),
+        "cpu": dict(steps=5000, batch_size=32, width=16, embed_dim=16, lr_g=2e-4, lr_d=8e-4, ema_decay=0.999,
+                    eval_samples=1000),
+        "gpu": dict(steps=60000, batch_size=64, width=64, embed_dim=64, lr_g=1e-4, lr_d=4e-4, n_critic=2,
+                    ema_decay=0.9999, eval_samples=4000),
+    }
+
+
+build = biggan_shapes.build
+evaluate = biggan_shapes.evaluate
+Config = BigGANShowcaseConfig

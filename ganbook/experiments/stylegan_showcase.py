@@ -1,0 +1,40 @@
+"""Chapter 16's showcase: :mod:`.stylegan_shapes`'s networks and game (mixing 90%) trained for longer.
+
+Style mixing, truncation in W, projection and editing are about a generator
+that has learned the world's factors; the chapter's own runs are a few
+minutes long and show the process. This one is trained once, by
+``python -m ganbook train stylegan-showcase --profile cpu --ship``, and shipped
+in ``ganbook/assets`` in half precision (:mod:`ganbook.shipped`); chapter 16
+loads it and measures it on the page. Its sizes are stated here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from . import stylegan_shapes
+from .stylegan_shapes import StyleGANConfig
+
+NAME = "stylegan-showcase"
+SHIP_PROFILE = "cpu"
+
+
+@dataclass(frozen=True)
+class StyleGANShowcaseConfig(StyleGANConfig):
+    """The same fields as chapter 16's runs; this table states every size and rate of the longer run."""
+
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=10, batch_size=16, width=8, d_width=8, lr_g=2e-3, lr_d=2e-3, eval_samples=64,
+                      ppl_samples=32, separability_samples=128),
+        "cpu": dict(steps=4000, batch_size=32, width=32, d_width=16, lr_g=2e-3, lr_d=2e-3, ema_decay=0.995,
+                    eval_samples=1000, ppl_samples=400, separability_samples=2000),
+        "gpu": dict(steps=80000, batch_size=64, width=128, d_width=128, latent_dim=128, w_dim=128,
+                    mapping_layers=8, lr_g=2e-3, lr_d=2e-3, ema_decay=0.999, eval_samples=4000, ppl_samples=4000,
+                    separability_samples=10000),
+    }
+
+
+build = stylegan_shapes.build
+evaluate = stylegan_shapes.evaluate
+Config = StyleGANShowcaseConfig
