@@ -11,6 +11,7 @@ train together (:mod:`ganbook.distributed`) and rank 0 writes.
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -99,6 +100,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_data(args: argparse.Namespace) -> int:
     specs = catalog()
+    if args.name:  # one data set: where it comes from and, documented with it, what it holds
+        spec = {s.name: s for s in specs}.get(args.name)
+        if spec is None:
+            raise GanbookError(f"unknown data set {args.name!r}: choose one of {', '.join(s.name for s in specs)}")
+        make = getattr(spec.make, "func", spec.make)
+        print(f"{spec.name}: {spec.description}\nsource: {spec.source}; offline: {'yes' if spec.offline else 'no'}\n")
+        print(inspect.getdoc(sys.modules[make.__module__]))
+        return 0
     width = max(len(s.name) for s in specs)
     print(f"{'name'.ljust(width)}  offline  source / description")
     for s in specs:
@@ -151,6 +160,7 @@ def parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_evaluate)
 
     d = sub.add_parser("data", help="list the data sets and whether they are available offline")
+    d.add_argument("name", nargs="?", help="one data set: print its documentation (the shape world: every factor)")
     d.set_defaults(func=cmd_data)
 
     b = sub.add_parser("bench", help="time the data path (data) or the training loop's overhead (loop)")

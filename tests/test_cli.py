@@ -93,6 +93,15 @@ def test_data_lists_offline_sets(tmp_path):
     assert result.returncode == 0 and re.search(r"^gaussian1d\s+yes", result.stdout, re.M)
 
 
+def test_data_documents_the_shape_worlds_factors(tmp_path, inproc):
+    out = inproc("data", "shapes", cwd=tmp_path)
+    assert out.returncode == 0 and out.stdout.startswith("shapes: ")
+    for factor in ("``shape``", "``hue``", "``size``", "``x``", "``rotation``", "``background``", "caption"):
+        assert factor in out.stdout, factor
+    bad = inproc("data", "shape", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("error: unknown data set 'shape': choose one of")
+
+
 def test_help():
     result = run("--help", cwd=Path.cwd())
     assert result.returncode == 0 and "train" in result.stdout and "evaluate" in result.stdout

@@ -10,7 +10,7 @@ as package data (``ganbook/assets/digit_classifier.pt`` and its manifest);
 from __future__ import annotations
 
 import math
-import time
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from .. import checkpoints
 from ..data import mnist5k
 from ..models.classifier import DigitClassifier
+from . import instrument
 from .base import ExperimentConfig
 
 NAME = "digit-classifier"
@@ -121,19 +122,8 @@ def shipped() -> DigitClassifier:
 
 def train_and_save(profile: str, out: str | Path, progress: bool = True,
                    changes: dict[str, Any] | None = None) -> tuple[Path, dict[str, float], float]:
-    """What ``python -m ganbook train digit-classifier`` does; returns (path, accuracies, seconds).
-
-    The instrument (any profile but ``smoke``, no changes) is written as ``digit_classifier.pt``;
-    anything else as ``digit-classifier-PROFILE-HASH.pt``, beside it rather than over it.
-    """
-    config = Config.for_profile(profile, **(changes or {}))
-    start = time.perf_counter()
-    model, result = train(config, progress)
-    seconds = time.perf_counter() - start
-    shipped_config = profile != "smoke" and not changes
-    path = Path(out) / (SHIPPED.name if shipped_config else f"{NAME}-{profile}-{config.short_hash()}.pt")
-    save(model, result, config, path, seconds)
-    return path, result, seconds
+    """What ``python -m ganbook train digit-classifier`` does (:func:`.instrument.train_and_save`)."""
+    return instrument.train_and_save(sys.modules[__name__], profile, out, progress, changes)
 
 
 def evaluate_file(path: str | Path) -> dict[str, float]:

@@ -11,7 +11,7 @@ as package data (``ganbook/assets/shape_reader.pt`` and its manifest);
 from __future__ import annotations
 
 import math
-import time
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from .. import checkpoints
 from ..data import shapes
 from ..models.reader import ShapeReader
+from . import instrument
 from .base import ExperimentConfig
 
 NAME = "shape-reader"
@@ -145,19 +146,8 @@ def shipped() -> ShapeReader:
 
 def train_and_save(profile: str, out: str | Path, progress: bool = True,
                    changes: dict[str, Any] | None = None) -> tuple[Path, dict[str, float], float]:
-    """What ``python -m ganbook train shape-reader`` does; returns (path, report, seconds).
-
-    The instrument (any profile but ``smoke``, no changes) is written as ``shape_reader.pt``;
-    anything else as ``shape-reader-PROFILE-HASH.pt``, beside it rather than over it.
-    """
-    config = Config.for_profile(profile, **(changes or {}))
-    start = time.perf_counter()
-    model, result = train(config, progress)
-    seconds = time.perf_counter() - start
-    shipped_config = profile != "smoke" and not changes
-    path = Path(out) / (SHIPPED.name if shipped_config else f"{NAME}-{profile}-{config.short_hash()}.pt")
-    save(model, result, config, path, seconds)
-    return path, result, seconds
+    """What ``python -m ganbook train shape-reader`` does (:func:`.instrument.train_and_save`)."""
+    return instrument.train_and_save(sys.modules[__name__], profile, out, progress, changes)
 
 
 def evaluate_file(path: str | Path) -> dict[str, float]:
