@@ -126,3 +126,16 @@ def test_swd_tells_real_from_blurred_at_the_fine_level():
                                               mode="bilinear")
     same, blur = swd.swd_per_level(real, other, patches_per_image=16), swd.swd_per_level(real, blurred, patches_per_image=16)
     assert len(same) == 3 and blur[0] > 3 * same[0]
+
+
+def test_a_reader_that_no_longer_fits_is_refused_naming_the_rebuild(tmp_path):
+    from ganbook.errors import CheckpointError
+    from ganbook.models.reader import ShapeReader
+
+    config = shape_reader.Config.for_profile("smoke")
+    stale = tmp_path / "shape_reader.pt"
+    checkpoints.save(stale, {"model": ShapeReader(width=4).state_dict()}, {"name": "shape-reader", "config": config.as_dict()})
+    with pytest.raises(CheckpointError) as err:
+        shape_reader.load(stale)
+    message = str(err.value)
+    assert "\n" not in message and message.endswith("`python -m ganbook train shape-reader --out ganbook/assets`")

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 
 from .. import checkpoints
 from ..data import shapes
+from ..errors import CheckpointError
 from ..models.reader import ShapeReader
 from . import instrument
 from .base import ExperimentConfig
@@ -133,8 +134,13 @@ def save(model: ShapeReader, result: dict[str, float], config: ReaderConfig, pat
 def load(path: str | Path = SHIPPED) -> ShapeReader:
     """Load a reader written by :func:`save` (sha256-checked, ``weights_only``), in eval mode."""
     state, manifest = checkpoints.load(path)
-    model = ShapeReader(manifest["config"]["width"])
-    model.load_state_dict(state["model"])
+    model = ShapeReader(manifest.get("config", {}).get("width", ReaderConfig.width))
+    try:
+        model.load_state_dict(state["model"])
+    except (RuntimeError, KeyError) as err:
+        first = str(err).strip().splitlines()[0]
+        raise CheckpointError(f"{Path(path).name} no longer fits ShapeReader ({first}): rebuild it with "
+                              f"`{COMMAND}`") from None
     return model.eval().requires_grad_(False)
 
 
