@@ -70,7 +70,7 @@ def test_orthogonal_penalty_is_the_papers_formula():
     square = torch.nn.Linear(6, 5)
     with torch.no_grad():
         square.weight.copy_(q[:5] * 3)  # orthogonal rows of norm 3: not penalised, whatever their norm
-    assert float(orthogonal_penalty(square)) == pytest.approx(0.0, abs=1e-9)
+    assert float(orthogonal_penalty(square).detach()) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_truncated_normal_stays_inside_and_is_the_prior_without_a_threshold():
