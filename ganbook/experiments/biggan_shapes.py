@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import torch
+from torch import Tensor
 
 from .. import spectral
 from ..data import shapes
@@ -79,27 +80,32 @@ def sample(trainer: Trainer, n: int, threshold: float, seed: int = 0) -> torch.T
     return trainer.generate(n, z=z, condition=classes(n))
 
 
+def class_accuracy(images: Tensor, read: Tensor) -> dict[str, float]:
+    """How often the reader's shape ``read`` ``(n,)`` is the one :func:`classes` asked of ``images``:
+    overall (``class_accuracy``) and per shape (``acc_<shape>``)."""
+    wanted = classes(len(images))
+    return {"class_accuracy": float((read == wanted).float().mean()),
+            **{f"acc_{name}": float((read[wanted == k] == k).float().mean()) for k, name in enumerate(shapes.SHAPES)}}
+
+
 def truncation_curve(trainer: Trainer, config: BigGANConfig) -> list[dict[str, float]]:
     """For each threshold: FD, precision, recall and the reader's agreement with the requested shape
     (overall and per class) of ``eval_samples`` samples."""
     rows = []
     for threshold in config.thresholds:
         images = sample(trainer, config.eval_samples, threshold)
-        measured = world.measure(images)
-        read = world.factors(images)["shape"]
-        wanted = classes(len(images))
-        per_class = {f"acc_{name}": float((read[wanted == k] == k).float().mean())
-                     for k, name in enumerate(shapes.SHAPES)}
+        measured, read = world.measure_and_read(images)
         rows.append({"threshold": threshold, **{k: measured[k] for k in ("fd", "precision", "recall")},
-                     "class_accuracy": float((read == wanted).float().mean()), **per_class})
+                     **class_accuracy(images, read["shape"])})
     return rows
 
 
 def evaluate(trainer: Trainer, config: BigGANConfig) -> dict[str, float]:
     """The untruncated samples' reader metrics and how often the reader sees the requested shape."""
     images = sample(trainer, config.eval_samples, math.inf)
-    read = world.factors(images)["shape"]
-    return {**world.measure(images), "class_accuracy": float((read == classes(len(images))).float().mean())}
+    measured, read = world.measure_and_read(images)
+    agreement = float("nan") if read is None else class_accuracy(images, read["shape"])["class_accuracy"]
+    return {**measured, "class_accuracy": agreement}
 
 
 Config = BigGANConfig

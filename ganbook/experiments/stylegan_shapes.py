@@ -84,9 +84,9 @@ def build(config: StyleGANConfig, device: torch.device | str = "cpu") -> Trainer
 
 
 def averaged(trainer: Trainer) -> StyleGenerator:
-    """The moving average of G (G itself without one), in eval mode, carrying G's mean ``w``."""
+    """The moving average of G (G itself without one), in eval mode; the trainer copies G's buffers, its
+    mean ``w`` included, into the average after every step."""
     G = trainer.G_ema if trainer.G_ema is not None else trainer.G
-    G.w_avg.copy_(trainer.G.w_avg)
     return G.eval()
 
 

@@ -42,13 +42,19 @@ def factors(images: Tensor) -> dict[str, Tensor]:
 def measure(images: Tensor) -> dict[str, float]:
     """All shape-world metrics of ``images`` ``(n, 3, S, S)``, S = 32 or 64; lower fd and KLs and higher
     precision/recall are better."""
+    return measure_and_read(images)[0]
+
+
+def measure_and_read(images: Tensor) -> tuple[dict[str, float], dict[str, Tensor] | None]:
+    """:func:`measure`'s metrics and the reader's reading of each image (:func:`factors`), read once
+    (None for images that are not all finite)."""
     if images.dim() != 4 or images.shape[1] != 3 or images.shape[-1] not in (32, 64):
         raise ValueError(f"measure expects scenes of shape (n, 3, 32, 32) or (n, 3, 64, 64), got {tuple(images.shape)}")
     if not torch.isfinite(images).all():
-        return failed()
+        return failed(), None
     real, fake = reference(images.shape[-1]), shape_space()(images)
     precision, recall = metrics.precision_recall(real, fake)
     got = factors(images)
     return {"fd": metrics.frechet_distance(real, fake), "precision": precision, "recall": recall,
             "shape_kl": metrics.class_report(got["shape"], len(shapes.SHAPES)).kl_to_uniform,
-            "hue_kl": metrics.class_report(got["hue"], len(shapes.HUES)).kl_to_uniform}
+            "hue_kl": metrics.class_report(got["hue"], len(shapes.HUES)).kl_to_uniform}, got

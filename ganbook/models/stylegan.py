@@ -126,8 +126,7 @@ class StyleGenerator(nn.Module):
         self.latent_dim, self.w_dim = latent_dim, w_dim
         self.mapping = MappingNetwork(latent_dim, w_dim, mapping_layers)
         self.const = nn.Parameter(torch.randn(1, width, 4, 4))
-        self.layers = nn.ModuleList([StyleLayer(width, width, w_dim)] +
-                                    [StyleLayer(width, width, w_dim) for _ in range(6)])
+        self.layers = nn.ModuleList(StyleLayer(width, width, w_dim) for _ in range(7))
         self.to_rgb = nn.ModuleList(ModulatedConv2d(width, 3, 1, w_dim, demodulate=False) for _ in self.RESOLUTIONS)
         self.num_ws = len(self.layers)
         self.register_buffer("w_avg", torch.zeros(w_dim))  # running mean of w, for truncation
