@@ -15,7 +15,7 @@ import inspect
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import __version__, checkpoints, distributed, profiles, shipped
 from .data import catalog
@@ -23,6 +23,7 @@ from .errors import CheckpointError, GanbookError
 from .experiments import store
 from .experiments.base import from_manifest, parse_changes
 from .experiments.registry import registry
+from .metrics.robustness import format_table
 
 
 def _experiment(name: str) -> ModuleType:
@@ -32,8 +33,13 @@ def _experiment(name: str) -> ModuleType:
     return known[name]
 
 
-def _format(metrics: dict[str, float]) -> str:
-    return "  ".join(f"{k}={v:.4f}" for k, v in metrics.items())
+def _format(metrics: dict[str, Any]) -> str:
+    """``key=value`` for every number; an instrument's robustness table (a list of rows) follows as a table."""
+    line = "  ".join(f"{k}={v:.4f}" for k, v in metrics.items() if k != "robustness")
+    if metrics.get("robustness"):
+        line += ("\nrobustness (held-out real data, degraded; FD of the features to the clean training set):\n"
+                 + format_table(metrics["robustness"]))
+    return line
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -83,18 +89,24 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if exp is None:
         checkpoints.load(path)  # raises the right one-line error
         raise CheckpointError(f"{path} names no known model in its manifest: rebuild it with `python -m ganbook train NAME`")
-    try:
-        config = from_manifest(exp.Config, manifest["profile"], manifest.get("config", {}))
-    except (ValueError, TypeError):
-        config = None
-    if config is None or config.as_dict() != manifest.get("config"):
-        raise CheckpointError(f"{path} was made with a {exp.NAME} config this ganbook cannot rebuild: "
-                              f"rebuild it with `{manifest.get('command')}`")
-    run = exp.build(config)
-    run.resume(path)
+    if "fingerprint" in manifest:  # a shipped generator: G alone, in half precision
+        run, _ = shipped.load(exp, path.parent)
+        config = exp.Config.for_profile(manifest["profile"])
+    else:
+        try:
+            config = from_manifest(exp.Config, manifest["profile"], manifest.get("config", {}))
+        except (ValueError, TypeError):
+            config = None
+        if config is None or config.as_dict() != manifest.get("config"):
+            raise CheckpointError(f"{path} was made with a {exp.NAME} config this ganbook cannot rebuild: "
+                                  f"rebuild it with `{manifest.get('command')}`")
+        run = exp.build(config)
+        run.resume(path)
     result = exp.evaluate(run, config)
     print(f"{exp.NAME} ({manifest['profile']}) at step {run.step}")
     print(f"metrics: {_format(result)}")
+    for sentence, met in getattr(exp, "bars", lambda _: [])(result):
+        print(f"bar: {sentence}: {'met' if met else 'NOT met'}")
     return 0
 
 

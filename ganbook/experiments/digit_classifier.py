@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from .. import checkpoints
 from ..data import mnist5k
+from ..metrics import robustness as robust
 from ..models.classifier import DigitClassifier
 from . import instrument
 from .base import ExperimentConfig
@@ -126,10 +127,27 @@ def train_and_save(profile: str, out: str | Path, progress: bool = True,
     return instrument.train_and_save(sys.modules[__name__], profile, out, progress, changes)
 
 
-def evaluate_file(path: str | Path) -> dict[str, float]:
-    """The held-out accuracy of the classifier at ``path`` (``python -m ganbook evaluate``)."""
+def robustness(model: DigitClassifier) -> list[dict[str, float | str]]:
+    """The classifier's robustness table (:func:`ganbook.metrics.robustness.table`) on mnist5k's 1,000 test
+    digits: for the clean digits and each degradation, the digit accuracy and the Frechet distance of its
+    features to those of the 4,000 clean training digits."""
+    def read_all(x: Tensor) -> dict[str, Tensor]:
+        with torch.no_grad():
+            return {"digit": torch.cat([model(x[i:i + 500]).argmax(1) for i in range(0, len(x), 500)])}
+
+    def features(x: Tensor) -> Tensor:
+        with torch.no_grad():
+            return torch.cat([model.features(x[i:i + 500]) for i in range(0, len(x), 500)])
+
     test = mnist5k("test")
-    return {"test_accuracy": accuracy(load(path), test.images, test.labels)}
+    return robust.table(read_all, features, test.images, {"digit": test.labels}, features(mnist5k("train").images))
+
+
+def evaluate_file(path: str | Path) -> dict[str, Any]:
+    """The held-out accuracy of the classifier at ``path`` and its robustness table (``python -m ganbook
+    evaluate``)."""
+    test, model = mnist5k("test"), load(path)
+    return {"test_accuracy": accuracy(model, test.images, test.labels), "robustness": robustness(model)}
 
 
 Config = ClassifierConfig
