@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from . import biggan_shapes
+from . import biggan_shapes, world
 from .biggan_shapes import BigGANConfig
 
 NAME = "biggan-showcase"
@@ -26,13 +26,14 @@ class BigGANShowcaseConfig(BigGANConfig):
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(steps=12, batch_size=16, width=4, embed_dim=8, lr_g=2e-4, lr_d=8e-4, eval_samples=64),
-        "cpu": dict(steps=5000, batch_size=32, width=16, embed_dim=16, lr_g=2e-4, lr_d=8e-4, ema_decay=0.999,
+        "cpu": dict(steps=8000, batch_size=32, width=16, embed_dim=16, lr_g=5e-4, lr_d=1e-3, ema_decay=0.999,
                     eval_samples=1000),
         "gpu": dict(steps=60000, batch_size=64, width=64, embed_dim=64, lr_g=1e-4, lr_d=4e-4, n_critic=2,
                     ema_decay=0.9999, eval_samples=4000),
     }
 
 
+bars = world.bars
 build = biggan_shapes.build
 evaluate = biggan_shapes.evaluate
 Config = BigGANShowcaseConfig

@@ -17,6 +17,7 @@ from torch import Tensor
 from .. import metrics
 from ..data import shapes
 from ..metrics.features import shape_space
+from ..metrics.robustness import box_blur
 from .shape_reader import read, shipped
 
 METRICS = ("fd", "precision", "recall", "shape_kl", "hue_kl")
@@ -58,3 +59,30 @@ def measure_and_read(images: Tensor) -> tuple[dict[str, float], dict[str, Tensor
     return {"fd": metrics.frechet_distance(real, fake), "precision": precision, "recall": recall,
             "shape_kl": metrics.class_report(got["shape"], len(shapes.SHAPES)).kl_to_uniform,
             "hue_kl": metrics.class_report(got["hue"], len(shapes.HUES)).kl_to_uniform}, got
+
+
+@lru_cache(maxsize=1)
+def blurred_real_fd() -> float:
+    """The reader-feature FD of the world's 2,000 held-out real scenes after one 3x3 box blur: the
+    yardstick of the showcases' bar (:func:`bars`)."""
+    return metrics.frechet_distance(reference(), shape_space()(box_blur(shapes.world("test").images)))
+
+
+BARS = {"fd_ratio": 4.0, "precision": 0.5, "recall": 0.5, "shape_kl": 0.05, "hue_kl": 0.05, "class_accuracy": 0.9}
+"""What a Part III showcase must reach, read by the shipped reader: FD at most ``fd_ratio`` times
+:func:`blurred_real_fd`, precision and recall at least 0.5, shape and hue KL to uniform at most 0.05, and
+(for a class-conditional G) the requested shape read in at least 90% of samples."""
+
+
+def bars(measured: dict[str, float]) -> list[tuple[str, bool]]:
+    """Each bar of :data:`BARS` that ``measured`` has a number for: ``(sentence, met)``."""
+    yardstick = blurred_real_fd()
+    limit = BARS["fd_ratio"] * yardstick
+    out = [(f"fd {measured['fd']:.2f} <= {limit:.2f} ({BARS['fd_ratio']:g} x {yardstick:.2f}, held-out real scenes "
+            f"after a 3x3 blur)", measured["fd"] <= limit)]
+    for key in ("precision", "recall", "class_accuracy"):
+        if key in measured:
+            out.append((f"{key} {measured[key]:.3f} >= {BARS[key]:g}", measured[key] >= BARS[key]))
+    for key in ("shape_kl", "hue_kl"):
+        out.append((f"{key} {measured[key]:.3f} <= {BARS[key]:g}", measured[key] <= BARS[key]))
+    return out

@@ -88,3 +88,35 @@ class DCGANDiscriminator(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.head(self.body(x)).flatten(1)
+
+
+class DCGAN32Generator(nn.Module):
+    """DCGAN's generator for 32-pixel colour scenes: ``(n, latent_dim) -> (n, 4w, 4, 4) -> (n, 2w, 8, 8)
+    -> (n, w, 16, 16) -> (n, channels, 32, 32)``, by the same rules as :class:`DCGANGenerator`."""
+
+    def __init__(self, latent_dim: int = 64, width: int = 32, channels: int = 3) -> None:
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(latent_dim, 4 * width, 4, 1, 0, bias=False), nn.BatchNorm2d(4 * width), nn.ReLU(True),
+            up_block(4 * width, 2 * width), up_block(2 * width, width),
+            nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh(),
+        )
+        dcgan_init(self)
+
+    def forward(self, z: Tensor) -> Tensor:
+        return self.net(z[:, :, None, None])
+
+
+class DCGAN32Discriminator(nn.Module):
+    """DCGAN's discriminator for 32-pixel scenes: ``(n, channels, 32, 32) -> (n, w, 16, 16) -> (n, 2w, 8, 8)
+    -> (n, 4w, 4, 4) -> (n, 1)`` logits, the last layer one 4x4 convolution."""
+
+    def __init__(self, width: int = 32, channels: int = 3) -> None:
+        super().__init__()
+        self.net = nn.Sequential(down_block(channels, width, norm=False), down_block(width, 2 * width),
+                                 down_block(2 * width, 4 * width), nn.Conv2d(4 * width, 1, 4, 1, 0))
+        dcgan_init(self)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.net(x).flatten(1)
