@@ -151,9 +151,49 @@ def test_bad_set_is_one_line(tmp_path, args, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "dcgan-showcase", "cgan-concat",
-                                  "cgan-projection", "infogan", "lapgan", "wgan-digits", "sn-digits", "pacgan-toys",
-                                  "stacked-dcgan", "toolbox-digits"])
+@pytest.mark.parametrize("name,change,message", [
+    ("stylegan-shapes", "mixing=abc", "mixing must be a number in [0, 1]"),
+    ("dcgan", "width=0", "width must be a positive integer"),
+    ("dcgan", "seed=1.5", "seed must be a non-negative integer"),
+    ("dcgan", "betas=0.5", "betas must be a pair of numbers in [0, 1), e.g. (0.5, 0.999)"),
+    ("dcgan", "lr_g=-1", "lr_g must be a positive number"),
+    ("dcgan", "steps=-5", "steps must be a positive integer"),
+    ("dcgan", "batch_size=0", "batch_size must be a positive integer"),
+])
+def test_bad_set_value_is_one_line_and_writes_nothing(tmp_path, inproc, name, change, message):
+    result = inproc("train", name, "--profile", "smoke", "--quiet", "--set", change, "--out", "out", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"error: --set {change}: {message}\n")
+    assert not any(tmp_path.iterdir())  # checked before anything is built: no checkpoint, no folder
+
+
+def test_every_profile_of_every_experiment_is_in_range():
+    from ganbook.experiments.registry import registry
+
+    for name, exp in registry().items():
+        for profile in ("smoke", "cpu", "gpu"):
+            assert exp.Config.for_profile(profile).validated(), (name, profile)
+
+
+def test_config_values_are_checked_from_python_and_a_config_can_narrow_a_range():
+    from ganbook.experiments import dcgan, gaussian1d
+    from ganbook.experiments.base import Bound, parse_changes
+
+    with pytest.raises(ValueError, match=r"^DCGANConfig width=0: width must be a positive integer$"):
+        dcgan.Config.for_profile("smoke", width=0)
+    config = gaussian1d.Config.for_profile("smoke", ema_decay=None, lr_g=1, hidden=[8])
+    assert (config.ema_decay, config.lr_g, config.hidden) == (None, 1.0, (8,))
+
+    class Narrow(dcgan.Config):
+        BOUNDS = {"width": Bound(8, 64)}
+
+    assert parse_changes(Narrow, ["width=8"]) == {"width": 8}
+    with pytest.raises(ValueError, match=r"^--set width=4: width must be an integer in \[8, 64\]$"):
+        parse_changes(Narrow, ["width=4"])
+
+
+@pytest.mark.parametrize("name", ["toy2d", "fixed-g", "mlp-gan", "dcgan", "dcgan-showcase", "dcgan-shapes",
+                                  "cgan-concat", "cgan-projection", "infogan", "lapgan", "wgan-digits", "sn-digits",
+                                  "pacgan-toys", "stacked-dcgan", "toolbox-digits"])
 def test_models_train_and_evaluate_identically(tmp_path, name, inproc):
     first = inproc("train", name, "--profile", "smoke", "--quiet", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
