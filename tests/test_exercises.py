@@ -48,6 +48,16 @@ def test_chapter4_wgan_gp_with_one_critic_update():
     assert result["variant"] == "WGAN-GP, n_critic 1"
 
 
+def test_chapter4_wasserstein_without_constraint():
+    base = toy2d.Config.for_profile(profile, data="grid", steps=10)
+    gp = remedies.objectives(base)[1]
+    free = dataclasses.replace(gp, name="Wasserstein, no constraint",
+                               objective=dataclasses.replace(gp.objective, penalty=None, penalty_weight=0.0))
+    (r,) = runs.run_all([free], base, range(1), workers=1, progress=False)
+    assert r["variant"] == "Wasserstein, no constraint" and free.objective.penalty is None
+    assert len(r["history"]["loss_d"]) == len(r["history"]["loss_g"]) > 0
+
+
 def test_chapter5_longer_mlp_and_faster_dcgan():
     long = mlp_gan.Config.for_profile(profile, steps=5 * mlp_gan.Config.for_profile(profile).steps)
     assert long.steps == 5 * mlp_gan.Config.for_profile(profile).steps
@@ -107,6 +117,19 @@ def test_chapter7_mixed_labels_and_one_hot_rows_match_integer_labels():
         concat.generate(8, condition=mix * 2)
 
 
+def test_chapter9_lapgan_on_faces():
+    from skimage.data import lfw_subset
+
+    from ganbook.experiments import lapgan
+    faces = torch.nn.functional.interpolate(torch.from_numpy(lfw_subset()[:100]).float()[:, None] * 2 - 1, size=28,
+                                            mode="bilinear")
+    config = lapgan.Config.for_profile(profile, coarse_steps=3, band_steps=2)
+    faces_run = lapgan.build(config, images=faces).fit(progress=False)
+    assert [tuple(s.shape) for s in lapgan.sample(faces_run, 16)] == [(16, 1, 7, 7), (16, 1, 14, 14), (16, 1, 28, 28)]
+    with pytest.raises(ValueError, match="resize them first"):
+        lapgan.build(config, images=faces[:, :, :25, :25])
+
+
 def test_chapter10_optimal_critic_weak_penalty_and_warm_critic():
     from ganbook.experiments import critic_w1, wgan_digits
     p, q = torch.randn(20000, 1), 0.5 * torch.randn(20000, 1)
@@ -136,3 +159,7 @@ def test_chapter11_power_iterations_fast_learning_rate_and_bound():
     t = sn_digits.build(dataclasses.replace(config, objective="hinge", spectral_norm=True)).fit(3, progress=False)
     slopes = critic_w1.estimate(t.D, t.real(256).x, t.generate(256, ema=False))
     assert spectral.lipschitz_bound(t.D) > 0 and slopes["max_slope"] > 0
+    norms, after = sn_digits.operator_norms(t.D), [row["after"] for row in spectral.singular_values(t.D)]
+    assert norms[-1] == pytest.approx(after[-1], rel=1e-3)  # a 7x7 kernel on a 7x7 map is a dense layer
+    assert all(n >= a - 1e-3 for n, a in zip(norms, after))  # a convolution stretches at least as much as its kernel
+

@@ -83,10 +83,19 @@ def _trainer(G: nn.Module, D: nn.Module, source: Any, config: LAPGANConfig, leve
                    batch_size=config.batch_size, seed=config.seed + level, device=device)
 
 
-def build(config: LAPGANConfig, device: torch.device | str = "cpu") -> Stages:
-    """The three levels as stages in training order: ``coarse 7x7``, ``band 14x14``, ``band 28x28``."""
+def build(config: LAPGANConfig, device: torch.device | str = "cpu", images: Tensor | None = None) -> Stages:
+    """The three levels as stages in training order: ``coarse 7x7``, ``band 14x14``, ``band 28x28``.
+
+    ``images`` ``(N, 1, 28, 28)`` in [-1, 1] replaces mnist5k's training digits
+    (chapter 9's exercise 4 trains on faces).
+    """
     torch.manual_seed(config.seed)
-    data = level_data(mnist5k("train").images)
+    if images is None:
+        images = mnist5k("train").images
+    elif images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
+        raise ValueError(f"LAPGAN's three levels need images of shape (N, 1, 28, 28), got {tuple(images.shape)}: "
+                         "resize them first (torch.nn.functional.interpolate(x, size=28))")
+    data = level_data(images.cpu())
     coarse = data[2].to(device)
     bands = [_trainer(BandGenerator(s, config.width), BandDiscriminator(s, config.width),
                       BandSet(d.bands.to(device), d.conditions.to(device)).sample, config, k, device)
@@ -106,10 +115,16 @@ def train(config: LAPGANConfig, progress: bool = True, device: torch.device | st
 @torch.no_grad()
 def sample(run: Stages, n: int, seed: int = 1234) -> list[Tensor]:
     """Generate coarse to fine; returns ``[7x7, 14x14, 28x28]`` images (the last clamped to [-1, 1])."""
-    images = [run[STAGES[0]].generate(n, seed=seed)]
+    return refine(run, run[STAGES[0]].generate(n, seed=seed), seed)
+
+
+@torch.no_grad()
+def refine(run: Stages, coarse: Tensor, seed: int = 1234) -> list[Tensor]:
+    """The two band levels on given 7x7 images ``coarse (n, 1, 7, 7)``, generated or real: ``[7x7, 14x14, 28x28]``."""
+    images = [coarse.float().cpu()]  # generate takes its condition to the device and returns CPU tensors
     for k, name in zip((1, 0), STAGES[1:]):
         c = up(images[-1])
-        images.append(c + run[name].generate(n, seed=seed + 10 + k, condition=c))
+        images.append(c + run[name].generate(len(coarse), seed=seed + 10 + k, condition=c))
     images[-1] = images[-1].clamp(-1, 1)
     return images
 
