@@ -2,9 +2,11 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from sklearn.svm import LinearSVC
 
 from ganbook.games.biggan import orthogonal_penalty
 from ganbook.games.progressive import Growth
@@ -142,17 +144,88 @@ def test_style_mixing_and_truncation_choose_layers():
     assert all(m.enabled for m in G.modules() if isinstance(m, stylegan.NoiseInput))
 
 
-def test_separability_and_entropy():
+# StyleGAN's metrics/linear_separability.py, written again: their pruning, their SVM call, their entropy loops.
+def their_conditional_entropy(p) -> float:
+    p = np.asarray(p, dtype=np.float32)
+    p = p / p.sum()
+    px, py = p.sum(1), p.sum(0)
+    mutual, h_y = 0.0, 0.0
+    for x in range(2):
+        for y in range(2):
+            if p[x][y] > 0:
+                mutual += p[x][y] * np.log2(p[x][y] / (px[x] * py[y]))
+    for y in range(2):
+        if py[y] > 0:
+            h_y -= py[y] * np.log2(py[y])
+    return max(0.0, h_y - mutual)
+
+
+def their_separability(latents: np.ndarray, predictions: dict, num_keep: int, seed: int) -> tuple:
+    entropies = {}
+    for name, pred in predictions.items():  # pred (n, 2): the classifier's two class probabilities
+        kept = sorted(range(len(pred)), key=lambda i: -np.max(pred[i]))[:num_keep]
+        targets = np.argmax(pred[kept], axis=1)
+        try:
+            svm = LinearSVC(penalty="l2", loss="squared_hinge", dual=True, tol=1e-4, C=1.0, max_iter=1000,
+                            random_state=seed)
+            svm.fit(latents[kept], targets)
+            outputs = svm.predict(latents[kept])
+        except ValueError:  # one class only
+            outputs = targets
+        p = [[np.mean([case == (row, col) for case in zip(outputs, targets)]) for col in (0, 1)] for row in (0, 1)]
+        entropies[name] = their_conditional_entropy(p)
+    return 2 ** np.sum(list(entropies.values())), entropies
+
+
+def ours(latents: torch.Tensor, p: dict, keep: float = 0.5) -> tuple:
+    """Our separability from attribute probabilities ``p``: label p > 0.5, confidence max(p, 1 - p)."""
+    return separability(latents, {k: v > 0.5 for k, v in p.items()},
+                        {k: torch.maximum(v, 1 - v) for k, v in p.items()}, keep=keep)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_separability_is_stylegans_formula():
+    gen = torch.Generator().manual_seed(0)
+    latents = torch.randn(600, 6, generator=gen)
+    x = latents.double()
+    p = {"linear": torch.sigmoid(3 * x[:, 0]), "noisy": torch.sigmoid(2 * (x[:, 1] + torch.randn(600, generator=gen))),
+         "ring": torch.sigmoid(x.pow(2).sum(1) - 6), "constant": torch.full((600,), 0.9, dtype=torch.float64)}
+    score, parts = ours(latents, p)
+    predictions = {k: torch.stack([v, 1 - v], 1).numpy() for k, v in p.items()}
+    their_score, their_parts = their_separability(latents.numpy(), predictions, num_keep=300, seed=0)
+    assert parts == pytest.approx(their_parts, abs=1e-6) and score == pytest.approx(their_score, rel=1e-6)
+    assert parts["constant"] == 0.0 and parts["linear"] < 0.05 < parts["noisy"] and parts["ring"] > 0.5
+    assert score == pytest.approx(2 ** sum(parts.values()))  # measured: 0, 0.51, 0.87 and 0 bits, 2.60
+
+
+def test_separability_known_answers():
+    gen = torch.Generator().manual_seed(1)
+    latents = torch.randn(4000, 6, generator=gen)
+    margin = latents @ torch.randn(6, 3, generator=gen)  # three half-spaces, sure far from their boundary
+    labels = {f"a{j}": margin[:, j] > 0 for j in range(3)}
+    assert separability(latents, labels, {k: margin[:, j].abs() for j, k in enumerate(labels)})[0] == 1.0
+    coins = {f"a{j}": torch.rand(4000, generator=gen) < 0.5 for j in range(3)}  # nothing to do with the latents
+    score, parts = separability(latents, coins, {k: torch.rand(4000, generator=gen) for k in coins})
+    assert all(0.98 < h <= 1.0 for h in parts.values()) and 7.6 < score <= 8.0  # 2 ** (3 x 1 bit)
+    noisy = latents[:, 0] > 0  # the least sure half of the labels are coin flips: pruned away, a half-space again
+    sure = latents[:, 0].abs()
+    noisy = torch.where(sure < sure.median(), torch.rand(4000, generator=gen) < 0.5, noisy)
+    assert separability(latents, {"x": noisy}, {"x": sure})[1]["x"] == 0.0
+    assert separability(latents, {"x": noisy}, {"x": sure}, keep=1.0)[1]["x"] > 0.3
+
+
+def test_conditional_entropy_and_stylegans_outlier_rejection():
     y = torch.tensor([0, 0, 1, 1] * 50)
     assert conditional_entropy(y.numpy(), y.numpy()) == 0.0
     assert conditional_entropy(y.numpy(), torch.zeros(200, dtype=torch.long).numpy()) == pytest.approx(1.0)
-    gen = torch.Generator().manual_seed(0)
-    latents = torch.randn(400, 5, generator=gen)
-    score, parts = separability(latents, {"linear": latents[:, 0] > 0, "ring": latents.norm(dim=1) > 2.1,
-                                          "constant": torch.zeros(400, dtype=torch.bool)})
-    assert parts["linear"] < 0.05 and parts["ring"] > 0.5 and "constant" not in parts
-    assert score == pytest.approx(math.exp(parts["linear"] + parts["ring"]))
-    assert trimmed_mean(torch.cat([torch.ones(98), torch.tensor([1e6, -1e6])])) == pytest.approx(1.0)
+    x = (torch.arange(200) % 3 == 0).numpy()
+    assert conditional_entropy(y.numpy(), x) == pytest.approx(their_conditional_entropy(
+        [[np.mean((x == i) & (y.numpy() == j)) for j in (0, 1)] for i in (0, 1)]), abs=1e-6)
+    values = torch.randn(1001, dtype=torch.float64, generator=torch.Generator().manual_seed(2)).exp()
+    lo, hi = np.percentile(values.numpy(), 1, method="lower"), np.percentile(values.numpy(), 99, method="higher")
+    kept = values.numpy()[(values.numpy() >= lo) & (values.numpy() <= hi)]
+    assert len(kept) == 981 and trimmed_mean(values) == pytest.approx(float(kept.mean()), rel=1e-12)
+    assert trimmed_mean(torch.tensor([-1e6] * 5 + [1.0] * 990 + [1e6] * 5)) == 1.0
 
 
 @pytest.mark.parametrize("name", ["progan-shapes", "biggan-shapes", "stylegan-shapes"])
@@ -172,3 +245,72 @@ def test_part3_runs_resume_exactly(name, tmp_path):
     assert resumed.history["loss_g"] == straight.history["loss_g"]
     for a, b in zip(straight.G.state_dict().values(), resumed.G.state_dict().values()):
         assert torch.equal(a, b)
+
+
+def test_broadcast_gives_every_layer_the_same_w():
+    G = stylegan.StyleGenerator(8, 8, 8)
+    w, z = torch.randn(3, 8), torch.randn(3, 8)
+    ws = G.broadcast(w)
+    assert ws.shape == (3, G.num_ws, 8) and all(torch.equal(ws[:, i], w) for i in range(G.num_ws))
+    assert torch.equal(G.styles(z), G.broadcast(G.mapping(z)))
+    assert [G.resolution(i) for i in range(G.num_ws)] == [4, 8, 8, 16, 16, 32, 32]
+    assert [G.resolution(i) for i in G.COARSE] == [4, 8, 8] and {G.resolution(i) for i in G.FINE} == {32}
+
+
+def test_crossover_shares_say_which_source_the_reader_sees():
+    from ganbook.experiments import stylegan_shapes as ss
+
+    a, b = torch.tensor([0, 1, 2, 3]), torch.tensor([0, 2, 2, 1])
+    mix = torch.tensor([0, 1, 2, 0])  # pairs 1 and 3 differ: one read as A's, the other as neither
+    assert ss._sides(a, b, mix) == {"A": 0.5, "B": 0.0}
+    assert ss._sides(torch.zeros(2, 2), torch.ones(2, 2), torch.tensor([[0.1, 0.2], [0.9, 0.6]])) == {"A": 0.5, "B": 0.5}
+    assert [ss.from_a(c, 7) for c in (0, 1, 3, 7)] == ["all from B", "layer 0 from A", "layers 0-2 from A",
+                                                       "all from A"]
+    torch.manual_seed(0)
+    G = stylegan.StyleGenerator(8, 8, 8).eval()
+    wa, wb = ss.style_pairs(G, 2)
+    ends = ss.mixing_rows(G, wa, wb, 0), ss.mixing_rows(G, wa, wb, G.num_ws)
+    assert ends[0].shape == (6, 3, 32, 32)
+    assert torch.allclose(ends[0][2::3], ends[0][1::3]) and torch.allclose(ends[1][2::3], ends[1][0::3])
+    shares = ss.crossover_shares(G, 8)
+    assert list(shares) == list(range(1, G.num_ws))
+    for factors in shares.values():
+        assert list(factors) == list(ss.CROSSOVER_FACTORS)
+        for name in ("size", "position"):  # always nearer one source
+            assert factors[name]["A"] + factors[name]["B"] == pytest.approx(1.0)
+    table = ss.crossover_table(shares)
+    assert set(table) == {f"{f}, as {s}'s" for f in ss.CROSSOVER_FACTORS for s in "AB"}
+    assert list(table["size, as A's"]) == ["0", "0-1", "0-2", "0-3", "0-4", "0-5"]
+
+
+def test_edit_and_its_report():
+    from ganbook.data import shapes
+    from ganbook.experiments import stylegan_shapes as ss
+
+    torch.manual_seed(0)
+    G = stylegan.StyleGenerator(8, 8, 8).eval()
+    w = G.mapping(torch.randn(2, 8)).detach()
+    amount, before, after = ss.edit(G, w, torch.ones(8) / 8 ** 0.5, "size", change=10.0, largest=2.0, tries=4)
+    assert amount == 2.0 and before.shape == after.shape == (2, 3, 32, 32)  # never reached: the largest step
+    with stylegan.without_noise(G), torch.no_grad():
+        assert torch.allclose(after, G.synthesis(G.broadcast(w + 2.0 * torch.ones(8) / 8 ** 0.5)))
+    report = ss.edit_report(shapes.world("test"), before, after)
+    assert report["PSNR (dB, range 2)"] == pytest.approx(10 * math.log10(4 / report["pixel MSE (images in [-1, 1])"]))
+    assert all(0 <= report[k] <= 1 for k in report if k.endswith("unchanged") or "read as" in k)
+    z, w, images = ss.latent_samples(G, 5, chunk=2)
+    assert z.shape == (5, 8) and w.shape == (5, 8) and images.shape == (5, 3, 32, 32)
+    assert ss.AnalysisConfig.for_profile("smoke").project_steps < ss.AnalysisConfig.for_profile("cpu").project_steps
+
+
+def test_table3_sets_ours_beside_the_papers_rows():
+    from ganbook.experiments import stylegan_shapes as ss
+
+    path = {(s, k): 1.0 for s in "ZW" for k in ("full", "end")}
+    rows = ss.table3(path, {"Z": 2.0, "W": 3.0})
+    assert rows["ours, in W"] == {"path length, full": 1.0, "path length, end": 1.0, "separability": 3.0}
+    plain, z = rows["StyleGAN Table 3: style-based G, in W"], rows["StyleGAN Table 3: traditional G, in Z"]
+    # the paper's plain style-based generator has the longer full path, the shorter end one
+    assert plain["path length, full"] > z["path length, full"] and plain["path length, end"] < z["path length, end"]
+    assert len(rows) == 2 + len(ss.TABLE3_ROWS)
+    runs = {0.0: {"variant": "mixing 0%", "fd_1": 1.0, "fd_2": 2.0}}
+    assert list(ss.table2(runs)) == ["mixing 0%", "StyleGAN Table 2 (FID): no mixing", "StyleGAN Table 2 (FID): mixing 90%"]

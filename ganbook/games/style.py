@@ -32,11 +32,12 @@ class StyleGame(StandardGame):
         w = G.mapping(z)
         with torch.no_grad():
             G.w_avg.lerp_(w.mean(0), 1 - self.w_avg_decay)
-        ws = w[:, None].expand(-1, G.num_ws, -1)
+        ws = G.broadcast(w)
         if self.mixing > 0:
             n = len(z)
             w2 = G.mapping(torch.randn(z.shape, device=z.device))
             cut = torch.randint(1, G.num_ws, (n,), device=z.device)
-            cut = torch.where(torch.rand(n, device=z.device) < self.mixing, cut, torch.full_like(cut, G.num_ws))
+            mixed = torch.rand(n, device=z.device) < self.mixing  # else w1 everywhere
+            cut = torch.where(mixed, cut, torch.full_like(cut, G.num_ws))
             ws = mix_styles(w, w2, cut, G.num_ws)
         return G.synthesis(ws)

@@ -75,8 +75,9 @@ class ModulatedConv2d(nn.Module):
         """The per-sample weights ``(n, c_out, c_in, k, k)``."""
         s = self.affine(w)  # (n, c_in)
         weight = self.weight[None] * self.scale * s[:, None, :, None, None]
-        if self.demodulate:
-            weight = weight * torch.rsqrt(weight.pow(2).sum((2, 3, 4), keepdim=True) + 1e-8)
+        if self.demodulate:  # each output channel's sum over inputs and kernel
+            norm = weight.pow(2).sum((2, 3, 4), keepdim=True)
+            weight = weight * torch.rsqrt(norm + 1e-8)
         return weight
 
     def forward(self, x: Tensor, w: Tensor) -> Tensor:
@@ -115,6 +116,11 @@ class StyleLayer(nn.Module):
         return F.leaky_relu(self.noise(self.conv(x, w)) + self.bias[None, :, None, None], 0.2)
 
 
+def upsample(x: Tensor) -> Tensor:
+    """Double the height and width of ``x`` ``(n, C, H, W)``, bilinearly."""
+    return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+
+
 class StyleGenerator(nn.Module):
     """Mapping network and synthesis network; ``forward(z)`` uses one ``w`` for every layer."""
 
@@ -132,21 +138,31 @@ class StyleGenerator(nn.Module):
         self.register_buffer("w_avg", torch.zeros(w_dim))  # running mean of w, for truncation
 
     def synthesis(self, ws: Tensor) -> Tensor:
-        """``ws (n, num_ws, w_dim) -> (n, 3, 32, 32)``: layer ``i`` reads ``ws[:, i]``; each toRGB the last
-        layer's ``w`` at its resolution."""
+        """``ws (n, num_ws, w_dim) -> (n, 3, 32, 32)``: layer ``i`` reads ``ws[:, i]``,
+        each toRGB the ``w`` of its resolution's last layer."""
         if ws.dim() != 3 or ws.shape[1] != self.num_ws:
-            raise ValueError(f"synthesis expects ws of shape (n, {self.num_ws}, {self.w_dim}), got {tuple(ws.shape)}")
+            raise ValueError(f"synthesis expects ws of shape (n, {self.num_ws}, "
+                             f"{self.w_dim}), got {tuple(ws.shape)}")
         h = self.layers[0](self.const.expand(len(ws), -1, -1, -1), ws[:, 0])
         rgb = self.to_rgb[0](h, ws[:, 0])
         for r in range(1, len(self.RESOLUTIONS)):
-            h = F.interpolate(h, scale_factor=2, mode="bilinear", align_corners=False)
-            h = self.layers[2 * r](self.layers[2 * r - 1](h, ws[:, 2 * r - 1]), ws[:, 2 * r])
-            rgb = F.interpolate(rgb, scale_factor=2, mode="bilinear", align_corners=False) + self.to_rgb[r](h, ws[:, 2 * r])
+            first, last = 2 * r - 1, 2 * r  # the two layers at this resolution
+            h = self.layers[first](upsample(h), ws[:, first])
+            h = self.layers[last](h, ws[:, last])
+            rgb = upsample(rgb) + self.to_rgb[r](h, ws[:, last])
         return rgb
+
+    def broadcast(self, w: Tensor) -> Tensor:
+        """``w (n, w_dim)`` -> the same ``w`` for every layer, ``ws (n, num_ws, w_dim)``."""
+        return w[:, None].expand(-1, self.num_ws, -1)
 
     def styles(self, z: Tensor) -> Tensor:
         """``z (n, latent_dim)`` -> the same ``w`` for every layer ``(n, num_ws, w_dim)``."""
-        return self.mapping(z)[:, None].expand(-1, self.num_ws, -1)
+        return self.broadcast(self.mapping(z))
+
+    def resolution(self, layer: int) -> int:
+        """The pixel size layer ``layer`` works at (one layer at 4 pixels, then two per size)."""
+        return self.RESOLUTIONS[(layer + 1) // 2]
 
     def forward(self, z: Tensor) -> Tensor:
         return self.synthesis(self.styles(z))
