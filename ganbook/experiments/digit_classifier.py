@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from .. import checkpoints
 from ..data import mnist5k
 from ..metrics import robustness as robust
+from ..metrics.features import FeatureSpace
 from ..models.classifier import DigitClassifier
 from . import instrument
 from .base import ExperimentConfig
@@ -131,13 +132,11 @@ def robustness(model: DigitClassifier) -> list[dict[str, float | str]]:
     """The classifier's robustness table (:func:`ganbook.metrics.robustness.table`) on mnist5k's 1,000 test
     digits: for the clean digits and each degradation, the digit accuracy and the Frechet distance of its
     features to those of the 4,000 clean training digits."""
-    def read_all(x: Tensor) -> dict[str, Tensor]:
-        with torch.no_grad():
-            return {"digit": torch.cat([model(x[i:i + 500]).argmax(1) for i in range(0, len(x), 500)])}
+    classes = FeatureSpace("digit-classifier logits", model)  # both batched, without gradients
+    features = FeatureSpace("digit-classifier features", model.features)
 
-    def features(x: Tensor) -> Tensor:
-        with torch.no_grad():
-            return torch.cat([model.features(x[i:i + 500]) for i in range(0, len(x), 500)])
+    def read_all(x: Tensor) -> dict[str, Tensor]:
+        return {"digit": classes(x).argmax(1)}
 
     test = mnist5k("test")
     return robust.table(read_all, features, test.images, {"digit": test.labels}, features(mnist5k("train").images))

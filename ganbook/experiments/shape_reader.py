@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -29,7 +29,7 @@ from .. import checkpoints
 from ..data import shapes
 from ..errors import CheckpointError
 from ..metrics import robustness as robust
-from ..metrics.robustness import random_degradation
+from ..metrics.features import FeatureSpace
 from ..models.reader import ShapeReader
 from . import instrument
 from .base import ExperimentConfig
@@ -123,17 +123,11 @@ def robustness(model: ShapeReader, data: shapes.SceneSet, reference: Tensor | No
     scenes, each degradation and two re-renderings with other shapes (:func:`rerendered`: each scene's
     next shape; circles only), the reader-feature FD to ``reference`` (the features of the world's clean
     training scenes by default) and the shape, hue and background accuracy against what was drawn."""
-    def read_all(x: Tensor) -> dict[str, Tensor]:
-        return read(model, x)
-
-    def features(x: Tensor) -> Tensor:
-        with torch.no_grad():
-            return torch.cat([model.features(x[i:i + 500].float()) for i in range(0, len(x), 500)])
-
+    features = FeatureSpace("shape-reader features", model.features)  # batched, without gradients
     if reference is None:
         reference = features(shapes.world("train", data.images.shape[-1]).images)
     truth = {k: data.factor(k) for k in shapes.CATEGORICAL}
-    return robust.table(read_all, features, data.images, truth, reference,
+    return robust.table(partial(read, model), features, data.images, truth, reference,
                         extra={"wrong shape": rerendered(data, "next"), "circles only": rerendered(data, "circle")})
 
 
@@ -151,7 +145,7 @@ def train(config: ReaderConfig, progress: bool = True) -> tuple[ShapeReader, dic
         order = torch.randperm(len(data), generator=rng)
         for i in range(0, len(order), config.batch_size):
             idx = order[i:i + config.batch_size]
-            images = random_degradation(data.images[idx], rng, config.max_noise)
+            images = robust.random_degradation(data.images[idx], rng, config.max_noise)
             batch_loss = loss(model(images), targets({k: v[idx] for k, v in data.factors.items()}))
             opt.zero_grad(set_to_none=True)
             batch_loss.backward()

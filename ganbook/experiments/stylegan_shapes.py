@@ -34,7 +34,7 @@ from ..models.stylegan import AdaIN, ModulatedConv2d, StyleGenerator, mix_styles
 from ..penalties import r1_penalty
 from ..train import Trainer
 from . import world
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig
 from .runs import parallel_map
 from .shape_reader import shipped
 
@@ -100,11 +100,11 @@ def build(config: StyleGANConfig, device: torch.device | str = "cpu") -> Trainer
     G = StyleGenerator(config.latent_dim, config.w_dim, config.width, config.mapping_layers)
     D = ProDiscriminator(config.d_width)
     objective = Objective(penalty=r1_penalty, penalty_weight=config.r1_gamma / 2)
-    optimizers = adam_pair(G, D, config.lr_g, config.lr_d, config.betas)
     mapping = {id(p) for p in G.mapping.parameters()}
-    optimizers["g"] = torch.optim.Adam([  # the same Adam, with the mapping network's rate scaled
+    optimizers = {"g": torch.optim.Adam([  # the mapping network's rate scaled, as StyleGAN's
         {"params": list(G.mapping.parameters()), "lr": config.lr_g * config.mapping_lr_mult},
-        {"params": [p for p in G.parameters() if id(p) not in mapping], "lr": config.lr_g}], betas=config.betas)
+        {"params": [p for p in G.parameters() if id(p) not in mapping], "lr": config.lr_g}], betas=config.betas),
+        "d": torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas)}
     return Trainer(StyleGame(G, D, objective, config.mixing), shapes.world("train", device=device).sample,
                    optimizers, batch_size=config.batch_size, seed=config.seed, device=device,
                    ema_decay=config.ema_decay)
