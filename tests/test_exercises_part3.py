@@ -6,16 +6,20 @@ import torch
 
 from ganbook import shipped
 from ganbook.data import shapes
-from ganbook.experiments import biggan_shapes, biggan_showcase, progan_shapes, store, stylegan_shapes, stylegan_showcase
+from ganbook.experiments import (biggan_shapes, biggan_showcase, progan_shapes, store, stylegan_analysis, stylegan_shapes,
+                                 stylegan_showcase)
 from ganbook.models import stylegan
 
 profile = "smoke"
 
 
-def test_chapter14_another_seed_wgan_gp_and_a_longer_budget():
+def test_chapter14_more_seeds_wgan_gp_and_a_longer_budget():
     config = progan_shapes.Config.for_profile(profile, steps=4)
-    rows = {r["variant"]: r for r in progan_shapes.run(dataclasses.replace(config, seed=1), progress=False)}
-    assert set(rows) == {"grown", "full size from the start"} and all(len(r["swd"]) == 2 for r in rows.values())
+    results = progan_shapes.run(dataclasses.replace(config, seeds=5), progress=False)
+    assert [r["seed"] for r in results] == [0, 1, 2, 3, 4] * 2 and all(len(r["swd"]) == 2 for r in results)
+    rows = progan_shapes.table(results)
+    assert list(rows) == ["grown", "full size, same steps", "full size, same time"]
+    assert rows["grown"]["steps"] == (4.0, 0.0) and all(se > 0 for _, se in (rows[k]["reader FD"] for k in rows))
     for changed in (dataclasses.replace(config, objective="wgan-gp"), dataclasses.replace(config, steps=2 * config.steps)):
         trainer = progan_shapes.build(changed).fit(2, progress=False)  # the fields exist and the runs start
         assert trainer.step == 2
@@ -34,9 +38,9 @@ def test_chapter15_without_ortho_and_more_thresholds(tmp_path):
 def test_chapter16_other_direction_fine_truncation_and_pixel_projection():
     showcase, _ = shipped.load(stylegan_showcase)
     G = stylegan_shapes.averaged(showcase)
-    assert stylegan_shapes.edit_direction(G, "x", n=64).shape == (G.w_dim,)
+    assert stylegan_analysis.edit_direction(G, "x", n=64).shape == (G.w_dim,)
     ws = G.styles(torch.randn(4, G.latent_dim))
     fine = stylegan.truncate(ws, G.w_avg, 0.0, G.FINE)
     assert torch.equal(fine[:, :5], ws[:, :5]) and torch.allclose(fine[:, 5:], G.w_avg.expand(4, 2, -1))
-    w, curve = stylegan_shapes.project(G, shapes.world("test").images[:2], steps=3, feature_weight=0.0)
+    w, curve = stylegan_analysis.project(G, shapes.world("test").images[:2], steps=3, feature_weight=0.0)
     assert w.shape == (2, G.w_dim) and len(curve) == 3

@@ -6,11 +6,13 @@ shape world's 10,000 training scenes, and differ only in
 (penalty 10, one critic step per G step) on the gpu profile; the smaller
 profiles use the non-saturating loss, which at 800 grown steps here reached a
 reader FD of 305 where WGAN-GP was still at 1012.
-The budget is the same number of steps of the same batch (the grown run's early
-steps are cheaper, so it also takes less time: the chapter prints both).
+:func:`run` compares them over ``seeds`` seeds at two budgets: the same number
+of steps of the same batch, and the same wall-clock time (the grown run's early
+steps are cheaper, so the full-size run is measured again at the moment it has
+trained as long as the grown run of its seed took in all).
 ``evaluate`` measures ProGAN's SWD per pyramid level (32 and 16 pixels, as their
 code keeps for 32-pixel images) against the world's test scenes, and the
-reader's Frechet distance.
+reader's Frechet distance; :func:`table` gives each variant's mean and standard error.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..models.progan import RESOLUTIONS, ProDiscriminator, ProGenerator
 from ..train import Every, Trainer
 from . import world
 from .base import ExperimentConfig, adam_pair
-from .runs import parallel_map
+from .runs import mean_se, parallel_map
 
 NAME = "progan-shapes"
 SWD_RESOLUTIONS = tuple(32 >> k for k in range(pyramid_levels(32)))
@@ -54,14 +56,15 @@ class ProGANConfig(ExperimentConfig):
     eval_samples: int = 1000  # images per SWD and FD measurement
     patches_per_image: int = 32
     swd_repeats: int = 4  # sets of 128 random directions, as ProGAN
+    seeds: int = 3  # runs of each variant in :func:`run`
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(steps=16, batch_size=16, width=8, lr_g=2e-3, lr_d=2e-3, objective="bce", eval_samples=64,
-                      patches_per_image=8),
+                      patches_per_image=8, seeds=3),
         "cpu": dict(steps=1000, batch_size=32, width=16, lr_g=2e-3, lr_d=2e-3, objective="bce", eval_samples=1000,
-                    patches_per_image=32),
+                    patches_per_image=32, seeds=3),
         "gpu": dict(steps=40000, batch_size=64, width=128, lr_g=1e-3, lr_d=1e-3, objective="wgan-gp",
-                    eval_samples=2000, patches_per_image=128),
+                    eval_samples=2000, patches_per_image=128, seeds=3),
     }
 
     def __post_init__(self) -> None:
@@ -91,11 +94,24 @@ def swd(images: torch.Tensor, config: ProGANConfig) -> list[float]:
                          repeats=config.swd_repeats)
 
 
-def run_one(config: ProGANConfig) -> dict[str, Any]:
-    """Train one run; its SWD per level, reader metrics, time, and samples at each resolution it reached."""
+def _measured(trainer: Trainer, config: ProGANConfig) -> dict[str, Any]:
+    """SWD per level, reader metrics and a few samples of ``eval_samples`` images from G (ProGAN has no average)."""
+    fake = trainer.generate(config.eval_samples, ema=False)
+    return {"step": trainer.step, "swd": swd(fake, config), "metrics": world.measure(fake), "samples": fake[:36]}
+
+
+def run_one(config: ProGANConfig, record_every: int = 0) -> dict[str, Any]:
+    """Train one run; its SWD per level, reader metrics, time, and samples at each resolution it reached.
+
+    With ``record_every``, G's weights are also kept every ``record_every`` steps with the training time
+    so far (``"records"``: ``(seconds, step, state)``), so the run can be measured later at any time.
+    """
     torch.set_num_threads(1)
     growth = Growth(config.steps, config.grow)
     snapshots: dict[int, torch.Tensor] = {}
+    records: list[tuple[float, int, dict[str, torch.Tensor]]] = []
+    trainer = build(config)  # renders the world once per process: not timed
+    start = time.perf_counter()
 
     def snapshot(t: Trainer) -> None:  # native samples at the last step of each resolution
         if growth.stage(t.step)[0] != t.G.level or t.step == config.steps:
@@ -104,13 +120,31 @@ def run_one(config: ProGANConfig) -> dict[str, Any]:
                 snapshots[RESOLUTIONS[t.G.level]] = t.G.native(t.latent(16, torch.Generator().manual_seed(7)))
                 t.G.train()
 
-    start = time.perf_counter()
-    trainer = build(config).fit(config.steps, callbacks=[Every(1, snapshot, at_start=False)], progress=False)
+    def record(t: Trainer) -> None:
+        records.append((time.perf_counter() - start, t.step, {k: v.clone() for k, v in t.G.state_dict().items()}))
+
+    callbacks = [Every(1, snapshot, at_start=False)] + ([Every(record_every, record, at_start=False)]
+                                                          if record_every else [])
+    trainer.fit(config.steps, callbacks=callbacks, progress=False)
     seconds = time.perf_counter() - start
-    fake = trainer.generate(config.eval_samples, ema=False)
-    return {"fade": fade_frames(trainer) if config.grow else [], "variant": config.label, "grow": config.grow, "seed": config.seed, "seconds": seconds,
-            "swd": swd(fake, config), "metrics": world.measure(fake), "snapshots": snapshots,
-            "samples": fake[:36], "history": {k: trainer.history[k] for k in ("loss_d", "loss_g")}}
+    final = _measured(trainer, config)
+    return {"fade": fade_frames(trainer) if config.grow else [], "variant": config.label, "grow": config.grow,
+            "seed": config.seed, "step": final["step"], "seconds": seconds, "swd": final["swd"],
+            "metrics": final["metrics"], "snapshots": snapshots, "samples": final["samples"], "records": records,
+            "history": {k: trainer.history[k] for k in ("loss_d", "loss_g")}}
+
+
+def at_time(result: dict[str, Any], config: ProGANConfig, seconds: float) -> dict[str, Any]:
+    """A full-size run (from :func:`run_one` with ``record_every``) measured as it was when it had trained for
+    ``seconds``: its last record at or before then (its first if none), or its end if it finished sooner."""
+    if seconds >= result["seconds"]:
+        return {k: result[k] for k in ("step", "swd", "metrics", "samples", "seconds")}
+    earlier = [r for r in result["records"] if r[0] <= seconds] or result["records"][:1]
+    took, _, state = earlier[-1]
+    trainer = build(replace(config, grow=False, seed=result["seed"]))
+    trainer.G.load_state_dict(state)
+    trainer.step = earlier[-1][1]
+    return {**_measured(trainer, config), "seconds": took}
 
 
 @torch.no_grad()
@@ -128,9 +162,40 @@ def fade_frames(trainer: Trainer, alphas: int = 6, n: int = 8) -> list[tuple[flo
     return frames
 
 
-def run(config: ProGANConfig, progress: bool = True) -> list[dict[str, Any]]:
-    """:func:`run_one` grown and not grown, on two worker processes."""
-    return parallel_map(run_one, [(replace(config, grow=g),) for g in (True, False)], progress=progress, desc="runs")
+def run(config: ProGANConfig, progress: bool = True, record_every: int = 10) -> list[dict[str, Any]]:
+    """:func:`run_one` grown and full size for seeds ``config.seed`` ... ``+ seeds - 1``, on two worker
+    processes (grown runs first); each full-size run also gets ``"equal_time"``: :func:`at_time` at the
+    training time of the grown run of its seed."""
+    seeds = [config.seed + k for k in range(config.seeds)]
+    jobs = [(replace(config, grow=True, seed=s),) for s in seeds]
+    jobs += [(replace(config, grow=False, seed=s), record_every) for s in seeds]
+    results = parallel_map(run_one, jobs, progress=progress, desc="runs")
+    grown, flat = results[:len(seeds)], results[len(seeds):]
+    for g, f in zip(grown, flat):
+        f["equal_time"] = at_time(f, config, g["seconds"])
+        del f["records"]
+    for g in grown:
+        del g["records"]
+    return results
+
+
+def table(results: list[dict[str, Any]]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Mean and standard error over seeds of SWD per level (x 1e3), its average, the reader's FD and
+    recall, the steps and the training seconds: for the grown runs, the full-size runs after as many
+    steps, and the full-size runs after as much time (rows in that order)."""
+    def row(measured: list[dict[str, Any]], seconds: list[float]) -> dict[str, tuple[float, float]]:
+        values = {**{f"SWD x1e3, {r} px": [m["swd"][i] for m in measured] for i, r in enumerate(SWD_RESOLUTIONS)},
+                  "SWD x1e3, average": [sum(m["swd"]) / len(m["swd"]) for m in measured],
+                  "reader FD": [m["metrics"]["fd"] for m in measured],
+                  "recall": [m["metrics"]["recall"] for m in measured],
+                  "steps": [m["step"] for m in measured], "training seconds": seconds}
+        return {k: mean_se(v) for k, v in values.items()}
+
+    grown = [r for r in results if r["grow"]]
+    flat = [r for r in results if not r["grow"]]
+    return {"grown": row(grown, [r["seconds"] for r in grown]),
+            "full size, same steps": row(flat, [r["seconds"] for r in flat]),
+            "full size, same time": row([r["equal_time"] for r in flat], [r["equal_time"]["seconds"] for r in flat])}
 
 
 def evaluate(trainer: Trainer, config: ProGANConfig) -> dict[str, float]:

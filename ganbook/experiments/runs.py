@@ -164,6 +164,11 @@ def format_summary(table: dict[str, dict[str, tuple[float, float]]]) -> str:
     return "\n".join(lines)
 
 
+def mean_se(values: list[float]) -> tuple[float, float]:
+    """The mean of ``values`` and its standard error (sample standard deviation / sqrt(n); NaN for one value)."""
+    return _mean_spread(values, "se")
+
+
 def _mean_spread(values: list[float], spread: str) -> tuple[float, float]:
     """Mean and std (or standard error); ``(inf, nan)`` if any value is infinite (a run with no high-quality sample)."""
     a = np.asarray(values, dtype=np.float64)

@@ -88,6 +88,16 @@ def _act(x: Tensor) -> Tensor:
     return F.leaky_relu(x, 0.2)
 
 
+def widths(width: int, max_width: int | None = None) -> tuple[int, ...]:
+    """Channels at each of :data:`RESOLUTIONS`: ``width`` at 32 pixels, doubling at each halving up to
+    ``max_width`` (ProGAN's and StyleGAN's rule: coarse layers, which decide what is drawn, are widest).
+    Without ``max_width``, every resolution has ``width``."""
+    top = width if max_width is None else max_width
+    if top < width:
+        raise ValueError(f"max_width {top} is below width {width}: it caps the coarse layers' channels")
+    return tuple(min(width * (RESOLUTIONS[-1] // r), top) for r in RESOLUTIONS)
+
+
 class ProGenerator(nn.Module):
     """``z (n, latent_dim) -> (n, 3, 32, 32)`` in [-1, 1], drawn at the current stage's resolution."""
 
@@ -129,18 +139,20 @@ class ProGenerator(nn.Module):
 
 
 class ProDiscriminator(nn.Module):
-    """``(n, 3, 32, 32) -> (n, 1)`` scores, reading the input at the current stage's resolution."""
+    """``(n, 3, 32, 32) -> (n, 1)`` scores, reading the input at the current stage's resolution;
+    ``width`` channels at 32 pixels, more at coarser ones up to ``max_width`` (:func:`widths`)."""
 
-    def __init__(self, width: int = 64, channels: int = 3, group: int = 4) -> None:
+    def __init__(self, width: int = 64, channels: int = 3, group: int = 4, max_width: int | None = None) -> None:
         super().__init__()
-        self.from_rgb = nn.ModuleList(EqualizedConv2d(channels, width, 1) for _ in RESOLUTIONS)
-        self.blocks = nn.ModuleList(
-            nn.ModuleList([EqualizedConv2d(width, width, 3), EqualizedConv2d(width, width, 3)])
-            for _ in RESOLUTIONS[1:])
+        c = widths(width, max_width)  # c[level]: channels at RESOLUTIONS[level]
+        self.from_rgb = nn.ModuleList(EqualizedConv2d(channels, c[level], 1) for level in range(len(RESOLUTIONS)))
+        self.blocks = nn.ModuleList(  # blocks[level - 1]: from RESOLUTIONS[level] down to the one below
+            nn.ModuleList([EqualizedConv2d(c[level], c[level], 3), EqualizedConv2d(c[level], c[level - 1], 3)])
+            for level in range(1, len(RESOLUTIONS)))
         self.mbstd = MinibatchStd(group)
-        self.final_conv = EqualizedConv2d(width + 1, width, 3)
-        self.final_dense = EqualizedLinear(width * 16, width)
-        self.out = EqualizedLinear(width, 1, gain=1.0)
+        self.final_conv = EqualizedConv2d(c[0] + 1, c[0], 3)
+        self.final_dense = EqualizedLinear(c[0] * 16, c[0])
+        self.out = EqualizedLinear(c[0], 1, gain=1.0)
         self.level, self.alpha = len(RESOLUTIONS) - 1, 1.0
 
     def set_stage(self, level: int, alpha: float) -> None:

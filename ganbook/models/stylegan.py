@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .progan import EqualizedLinear, PixelNorm
+from .progan import EqualizedLinear, PixelNorm, widths
 
 
 class MappingNetwork(nn.Module):
@@ -81,11 +81,16 @@ class ModulatedConv2d(nn.Module):
         return weight
 
     def forward(self, x: Tensor, w: Tensor) -> Tensor:
-        n, c, h, wd = x.shape
-        weight = self.modulated_weight(w)
-        out = F.conv2d(x.reshape(1, n * c, h, wd), weight.reshape(-1, c, *weight.shape[3:]),
-                       padding=weight.shape[-1] // 2, groups=n)  # one group per sample: its own weights
-        return out.reshape(n, -1, h, wd)
+        """The convolution with :meth:`modulated_weight`, as StyleGAN2 computes it
+        unfused: scale the inputs by ``s``, convolve with the shared weights, scale
+        each output channel by its demodulation factor (one batched convolution)."""
+        s = self.affine(w)  # (n, c_in)
+        weight = self.weight * self.scale
+        out = F.conv2d(x * s[:, :, None, None], weight, padding=weight.shape[-1] // 2)
+        if self.demodulate:  # 1 / sqrt(sum_ik (s_i w_ijk)^2), per sample and channel j
+            energy = s.pow(2) @ weight.pow(2).sum((2, 3)).T  # (n, c_out)
+            out = out * torch.rsqrt(energy + 1e-8)[:, :, None, None]
+        return out
 
 
 class NoiseInput(nn.Module):
@@ -122,18 +127,26 @@ def upsample(x: Tensor) -> Tensor:
 
 
 class StyleGenerator(nn.Module):
-    """Mapping network and synthesis network; ``forward(z)`` uses one ``w`` for every layer."""
+    """Mapping network and synthesis network; ``forward(z)`` uses one ``w`` for every layer.
+
+    ``width`` channels at 32 pixels, more at coarser resolutions up to ``max_width`` (chapter 14's
+    :func:`~ganbook.models.progan.widths`; without it, ``width`` everywhere)."""
 
     RESOLUTIONS = (4, 8, 16, 32)
     COARSE, MIDDLE, FINE = range(0, 3), range(3, 5), range(5, 7)
 
-    def __init__(self, latent_dim: int = 64, w_dim: int = 64, width: int = 32, mapping_layers: int = 4) -> None:
+    def __init__(self, latent_dim: int = 64, w_dim: int = 64, width: int = 32, mapping_layers: int = 4,
+                 max_width: int | None = None) -> None:
         super().__init__()
         self.latent_dim, self.w_dim = latent_dim, w_dim
         self.mapping = MappingNetwork(latent_dim, w_dim, mapping_layers)
-        self.const = nn.Parameter(torch.randn(1, width, 4, 4))
-        self.layers = nn.ModuleList(StyleLayer(width, width, w_dim) for _ in range(7))
-        self.to_rgb = nn.ModuleList(ModulatedConv2d(width, 3, 1, w_dim, demodulate=False) for _ in self.RESOLUTIONS)
+        c = widths(width, max_width)  # c[r]: channels at RESOLUTIONS[r]
+        self.const = nn.Parameter(torch.randn(1, c[0], 4, 4))
+        self.layers = nn.ModuleList([StyleLayer(c[0], c[0], w_dim)] + [
+            StyleLayer(c[r - 1] if second == 0 else c[r], c[r], w_dim)
+            for r in range(1, len(self.RESOLUTIONS)) for second in (0, 1)])
+        self.to_rgb = nn.ModuleList(ModulatedConv2d(c[r], 3, 1, w_dim, demodulate=False)
+                                    for r in range(len(self.RESOLUTIONS)))
         self.num_ws = len(self.layers)
         self.register_buffer("w_avg", torch.zeros(w_dim))  # running mean of w, for truncation
 
