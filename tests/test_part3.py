@@ -101,6 +101,41 @@ def test_big_networks_shapes_and_class_dependence():
     assert D(a, torch.zeros(4, dtype=torch.long)).shape == (4, 1)
 
 
+def test_standing_statistics_average_the_batch_norms_inputs_and_leave_the_rest_alone():
+    torch.manual_seed(0)
+    G = spectral_normalised_big_generator()
+    with torch.no_grad():  # a G whose batch-norm inputs are far from zero-mean, unit-variance
+        G.dense.parametrizations.weight.original.mul_(3.0)
+    state = {k: v.clone() for k, v in G.state_dict().items() if "running" not in k and "num_batches" not in k}
+    seen: dict[str, list[torch.Tensor]] = {}
+    norms = {name: m for name, m in G.named_modules() if isinstance(m, torch.nn.BatchNorm2d)}
+    hooks = [m.register_forward_hook(lambda m, inp, out, name=name: seen.setdefault(name, []).append(inp[0]))
+             for name, m in norms.items()]
+    biggan.standing_statistics(G, batches=3, batch_size=8, seed=7)
+    for h in hooks:
+        h.remove()
+    for name, m in norms.items():  # naive: the mean over batches of each batch's mean and unbiased variance
+        xs = seen[name]
+        assert len(xs) == 3
+        mean = torch.stack([x.mean((0, 2, 3)) for x in xs]).mean(0)
+        var = torch.stack([x.var((0, 2, 3), unbiased=True) for x in xs]).mean(0)
+        torch.testing.assert_close(m.running_mean, mean, rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(m.running_var, var, rtol=1e-4, atol=1e-5)
+        assert m.momentum == 0.1 and m.training == G.training  # as before the call
+    after = G.state_dict()
+    for k, v in state.items():  # weights and the spectral norms' vectors untouched
+        torch.testing.assert_close(after[k], v, rtol=0, atol=0)
+    first = {k: v.clone() for k, v in after.items()}
+    biggan.standing_statistics(G, batches=3, batch_size=8, seed=7)  # the same again: it depends on weights and seed
+    for k, v in G.state_dict().items():
+        torch.testing.assert_close(v, first[k], rtol=0, atol=0)
+
+
+def spectral_normalised_big_generator() -> biggan.BigGenerator:
+    from ganbook import spectral
+    return spectral.spectrally_normalise(biggan.BigGenerator(latent_dim=8, n_classes=4, width=4, embed_dim=4))
+
+
 def test_demodulation_gives_unit_output_variance_whatever_the_style():
     torch.manual_seed(0)
     conv = stylegan.ModulatedConv2d(64, 64, 3, w_dim=8).requires_grad_(False)
@@ -120,6 +155,15 @@ def test_modulated_conv_equals_a_plain_conv_with_scaled_inputs():
     plain = torch.stack([F.conv2d((x[i] * s[i][:, None, None])[None], conv.weight * conv.scale, padding=1)[0]
                          for i in range(2)])
     assert torch.allclose(conv(x, w), plain, atol=1e-5)
+
+
+def test_modulated_conv_forward_is_the_per_sample_convolution_with_its_modulated_weight():
+    torch.manual_seed(1)
+    conv = stylegan.ModulatedConv2d(6, 5, 3, w_dim=4).requires_grad_(False)
+    x, w = torch.randn(3, 6, 7, 7), torch.randn(3, 4)
+    weight = conv.modulated_weight(w)  # (n, c_out, c_in, k, k), demodulated
+    naive = torch.stack([F.conv2d(x[i:i + 1], weight[i], padding=1)[0] for i in range(3)])
+    torch.testing.assert_close(conv(x, w), naive, rtol=1e-4, atol=1e-5)
 
 
 def test_adain_normalises_then_applies_the_style():
@@ -258,7 +302,7 @@ def test_broadcast_gives_every_layer_the_same_w():
 
 
 def test_crossover_shares_say_which_source_the_reader_sees():
-    from ganbook.experiments import stylegan_shapes as ss
+    from ganbook.experiments import stylegan_analysis as ss
 
     a, b = torch.tensor([0, 1, 2, 3]), torch.tensor([0, 2, 2, 1])
     mix = torch.tensor([0, 1, 2, 0])  # pairs 1 and 3 differ: one read as A's, the other as neither
@@ -285,7 +329,7 @@ def test_crossover_shares_say_which_source_the_reader_sees():
 
 def test_edit_and_its_report():
     from ganbook.data import shapes
-    from ganbook.experiments import stylegan_shapes as ss
+    from ganbook.experiments import stylegan_analysis as ss
 
     torch.manual_seed(0)
     G = stylegan.StyleGenerator(8, 8, 8).eval()
@@ -303,7 +347,7 @@ def test_edit_and_its_report():
 
 
 def test_table3_sets_ours_beside_the_papers_rows():
-    from ganbook.experiments import stylegan_shapes as ss
+    from ganbook.experiments import stylegan_analysis as ss
 
     path = {(s, k): 1.0 for s in "ZW" for k in ("full", "end")}
     rows = ss.table3(path, {"Z": 2.0, "W": 3.0})
@@ -312,5 +356,59 @@ def test_table3_sets_ours_beside_the_papers_rows():
     # the paper's plain style-based generator has the longer full path, the shorter end one
     assert plain["path length, full"] > z["path length, full"] and plain["path length, end"] < z["path length, end"]
     assert len(rows) == 2 + len(ss.TABLE3_ROWS)
+    from ganbook.experiments import stylegan_shapes
+
     runs = {0.0: {"variant": "mixing 0%", "fd_1": 1.0, "fd_2": 2.0}}
-    assert list(ss.table2(runs)) == ["mixing 0%", "StyleGAN Table 2 (FID): no mixing", "StyleGAN Table 2 (FID): mixing 90%"]
+    assert list(stylegan_shapes.table2(runs)) == ["mixing 0%", "StyleGAN Table 2 (FID): no mixing", "StyleGAN Table 2 (FID): mixing 90%"]
+
+
+def test_progan_table_means_and_standard_errors_per_budget():
+    from ganbook.experiments import progan_shapes
+
+    def run(grow, seed, swd, fd, step, seconds, equal=None):
+        return {"grow": grow, "seed": seed, "swd": swd, "metrics": {"fd": fd, "recall": 0.5}, "step": step,
+                "seconds": seconds, "equal_time": equal}
+
+    results = [run(True, 0, [1.0, 3.0], 10.0, 100, 5.0), run(True, 1, [3.0, 5.0], 20.0, 100, 7.0),
+               run(False, 0, [5.0, 5.0], 30.0, 100, 9.0, {"swd": [7.0, 9.0], "metrics": {"fd": 50.0, "recall": 0.1},
+                                                          "step": 60, "seconds": 5.0}),
+               run(False, 1, [5.0, 7.0], 40.0, 100, 11.0, {"swd": [9.0, 9.0], "metrics": {"fd": 70.0, "recall": 0.2},
+                                                           "step": 70, "seconds": 7.0})]
+    rows = progan_shapes.table(results)
+    se = lambda a, b: abs(a - b) / 2  # two values: sample std / sqrt(2) = |a - b| / 2
+    assert rows["grown"]["SWD x1e3, average"] == pytest.approx((3.0, se(2.0, 4.0)))
+    assert rows["grown"]["SWD x1e3, 32 px"] == pytest.approx((2.0, se(1.0, 3.0)))
+    assert rows["full size, same steps"]["reader FD"] == pytest.approx((35.0, se(30.0, 40.0)))
+    assert rows["full size, same time"]["steps"] == pytest.approx((65.0, 5.0))
+    assert rows["full size, same time"]["SWD x1e3, average"] == pytest.approx((8.5, se(8.0, 9.0)))
+    assert rows["full size, same time"]["training seconds"] == pytest.approx((6.0, 1.0))
+
+
+def test_biggan_samples_with_standing_or_copied_statistics():
+    from ganbook.experiments import biggan_shapes
+
+    trainer = biggan_shapes.build(biggan_shapes.Config.for_profile("smoke")).fit(3, progress=False)
+    copied = biggan_shapes.sample(trainer, 8, math.inf, standing=False)
+    means = lambda G: [m.running_mean.clone() for m in G.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert all(torch.equal(a, b) for a, b in zip(means(trainer.G_ema), means(trainer.G)))
+    first = biggan_shapes.sample(trainer, 8, math.inf)
+    assert not all(torch.equal(a, b) for a, b in zip(means(trainer.G_ema), means(trainer.G)))
+    assert not torch.allclose(first, copied) and torch.equal(biggan_shapes.sample(trainer, 8, math.inf), first)
+
+
+def test_widths_double_towards_the_coarse_layers_up_to_the_cap():
+    assert progan.widths(16) == (16, 16, 16, 16)
+    assert progan.widths(16, 128) == (128, 64, 32, 16)
+    assert progan.widths(32, 64) == (64, 64, 64, 32)
+    with pytest.raises(ValueError, match="max_width 8 is below width 16"):
+        progan.widths(16, 8)
+    G = stylegan.StyleGenerator(latent_dim=8, w_dim=8, width=4, mapping_layers=1, max_width=16)
+    assert [layer.conv.weight.shape[:2] for layer in G.layers] == [
+        (16, 16), (16, 16), (16, 16), (8, 16), (8, 8), (4, 8), (4, 4)]  # (out, in) at 4, 8, 8, 16, 16, 32, 32 px
+    assert G(torch.randn(2, 8)).shape == (2, 3, 32, 32)
+    D = progan.ProDiscriminator(4, max_width=16)
+    x = torch.randn(4, 3, 32, 32)
+    for level in range(4):  # every stage and fade reads the image through matching widths
+        D.set_stage(level, 0.5)
+        assert D(x).shape == (4, 1)
+    assert D.final_dense.weight.shape == (16, 16 * 16)

@@ -4,7 +4,8 @@
 batch norm, self-attention) and projection D, both spectrally normalised, in
 :class:`~ganbook.games.biggan.BigGANGame` (hinge loss, orthogonal
 regularisation 1e-4 on G, ``n_critic`` D steps per G step), Adam(0, 0.999)
-with D's rate above G's, and a moving average of G for sampling, as BigGAN.
+with D's rate above G's, and a moving average of G for sampling, as BigGAN,
+whose batch norms are given standing statistics before it samples.
 :func:`truncation_curve` measures the fidelity/diversity trade-off of the
 truncation trick.
 """
@@ -22,7 +23,7 @@ from .. import spectral
 from ..data import shapes
 from ..games.biggan import BigGANGame
 from ..latent import truncated_normal
-from ..models.biggan import BigDiscriminator, BigGenerator
+from ..models.biggan import BigDiscriminator, BigGenerator, standing_statistics
 from ..train import Trainer
 from . import world
 from .base import ExperimentConfig, adam_pair
@@ -37,7 +38,8 @@ class BigGANConfig(ExperimentConfig):
     steps: int = 600
     batch_size: int = 32
     latent_dim: int = 32
-    width: int = 16  # G's last block and D's first have this many channels; the widest 4x
+    width: int = 16  # G's last block has this many channels; its widest 4x
+    d_width: int = 16  # D's first block has this many; its widest 4x
     embed_dim: int = 16
     lr_g: float = 2e-4
     lr_d: float = 8e-4
@@ -49,9 +51,10 @@ class BigGANConfig(ExperimentConfig):
     eval_samples: int = 1000
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=12, batch_size=16, width=4, embed_dim=8, lr_g=2e-4, lr_d=8e-4, eval_samples=64),
-        "cpu": dict(steps=600, batch_size=32, width=16, embed_dim=16, lr_g=2e-4, lr_d=8e-4, eval_samples=1000),
-        "gpu": dict(steps=30000, batch_size=64, width=64, embed_dim=64, lr_g=1e-4, lr_d=4e-4, n_critic=2,
+        "smoke": dict(steps=12, batch_size=16, width=4, d_width=4, embed_dim=8, lr_g=2e-4, lr_d=8e-4, eval_samples=64),
+        "cpu": dict(steps=600, batch_size=32, width=16, d_width=16, embed_dim=16, lr_g=2e-4, lr_d=8e-4,
+                    eval_samples=1000),
+        "gpu": dict(steps=30000, batch_size=64, width=64, d_width=64, embed_dim=64, lr_g=1e-4, lr_d=4e-4, n_critic=2,
                     eval_samples=4000),
     }
 
@@ -61,7 +64,7 @@ def build(config: BigGANConfig, device: torch.device | str = "cpu") -> Trainer:
     torch.manual_seed(config.seed)
     n_classes = len(shapes.SHAPES)
     G = spectral.spectrally_normalise(BigGenerator(config.latent_dim, n_classes, config.width, config.embed_dim))
-    D = spectral.spectrally_normalise(BigDiscriminator(n_classes, config.width))
+    D = spectral.spectrally_normalise(BigDiscriminator(n_classes, config.d_width))
     game = BigGANGame(G, D, config.ortho, config.n_critic)
     return Trainer(game, shapes.world("train", device=device).labelled,
                    adam_pair(G, D, config.lr_g, config.lr_d, config.betas), batch_size=config.batch_size,
@@ -73,9 +76,19 @@ def classes(n: int) -> torch.Tensor:
     return torch.arange(n) % len(shapes.SHAPES)
 
 
-def sample(trainer: Trainer, n: int, threshold: float, seed: int = 0) -> torch.Tensor:
+def sample(trainer: Trainer, n: int, threshold: float, seed: int = 0, standing: bool = True) -> torch.Tensor:
     """``n`` images ``(n, 3, 32, 32)`` from the averaged G with latents truncated at ``threshold``
-    (the same seed gives the same draws before truncation moves any), classes in turn."""
+    (the same seed gives the same draws before truncation moves any), classes in turn.
+
+    With ``standing``, the averaged G's batch norms first get
+    :func:`~ganbook.models.biggan.standing_statistics` (the same whatever was sampled before), so the
+    shipped weights carry them; without, they hold G's running statistics, as a training step leaves them.
+    """
+    if trainer.G_ema is not None:
+        if standing:
+            standing_statistics(trainer.G_ema)
+        else:
+            trainer.copy_buffers_to_average()
     z = truncated_normal(n, trainer.G.latent_dim, threshold, torch.Generator().manual_seed(seed))
     return trainer.generate(n, z=z, condition=classes(n))
 
@@ -100,9 +113,10 @@ def truncation_curve(trainer: Trainer, config: BigGANConfig) -> list[dict[str, f
     return rows
 
 
-def evaluate(trainer: Trainer, config: BigGANConfig) -> dict[str, float]:
-    """The untruncated samples' reader metrics and how often the reader sees the requested shape."""
-    images = sample(trainer, config.eval_samples, math.inf)
+def evaluate(trainer: Trainer, config: BigGANConfig, standing: bool = True) -> dict[str, float]:
+    """The untruncated samples' reader metrics and how often the reader sees the requested shape
+    (``standing``: as :func:`sample`)."""
+    images = sample(trainer, config.eval_samples, math.inf, standing=standing)
     measured, read = world.measure_and_read(images)
     agreement = float("nan") if read is None else class_accuracy(images, read["shape"])["class_accuracy"]
     return {**measured, "class_accuracy": agreement}

@@ -10,6 +10,11 @@
 - **Spectral norm in G and D** and a **projection** discriminator (chapter 7's
   class embedding dotted with D's pooled features).
 
+- **Standing statistics** (:func:`standing_statistics`, BigGAN-PyTorch's
+  ``accumulate_standing_stats``): the moving average of G has averaged
+  weights but G's batch-norm statistics; before sampling, its batch norms
+  measure their own over many batches of its own samples.
+
 Shapes: G ``(n, latent_dim), (n,) -> (n, 3, 32, 32)``; D ``(n, 3, 32, 32), (n,) -> (n, 1)``.
 """
 
@@ -127,3 +132,30 @@ class BigDiscriminator(nn.Module):
             h = block(h)
         h = F.relu(h).sum((2, 3))  # (n, 4 width)
         return self.linear(h) + (self.embed(y) * h).sum(1, keepdim=True)
+
+
+@torch.no_grad()
+def standing_statistics(G: BigGenerator, batches: int = 50, batch_size: int = 64, seed: int = 0) -> None:
+    """Set every batch norm's running mean and variance in ``G`` to its average over ``batches`` batches of
+    ``G``'s own samples (random latents and classes from ``seed``); nothing else in ``G`` changes.
+
+    Only the batch norms run in training mode (the spectral norms' power iterations do not move), so
+    the result depends on ``G``'s weights and ``seed`` alone: calling it twice gives the same statistics.
+    """
+    norms = [m for m in G.modules() if isinstance(m, nn.BatchNorm2d)]
+    was_training = G.training
+    G.eval()
+    saved = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a cumulative average over the batches
+        m.train()
+    device = next(G.parameters()).device
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(batches):
+        z = torch.randn(batch_size, G.latent_dim, generator=gen)
+        y = torch.randint(G.n_classes, (batch_size,), generator=gen)
+        G(z.to(device), y.to(device))
+    for m, momentum in zip(norms, saved):
+        m.momentum = momentum
+    G.train(was_training)
