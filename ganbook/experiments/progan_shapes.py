@@ -61,7 +61,7 @@ class ProGANConfig(ExperimentConfig):
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(steps=16, batch_size=16, width=8, lr_g=2e-3, lr_d=2e-3, objective="bce", eval_samples=64,
                       patches_per_image=8, seeds=3),
-        "cpu": dict(steps=1000, batch_size=32, width=16, lr_g=2e-3, lr_d=2e-3, objective="bce", eval_samples=1000,
+        "cpu": dict(steps=600, batch_size=32, width=16, lr_g=2e-3, lr_d=2e-3, objective="bce", eval_samples=1000,
                     patches_per_image=32, seeds=3),
         "gpu": dict(steps=40000, batch_size=64, width=128, lr_g=1e-3, lr_d=1e-3, objective="wgan-gp",
                     eval_samples=2000, patches_per_image=128, seeds=3),
@@ -136,10 +136,11 @@ def run_one(config: ProGANConfig, record_every: int = 0) -> dict[str, Any]:
 
 def at_time(result: dict[str, Any], config: ProGANConfig, seconds: float) -> dict[str, Any]:
     """A full-size run (from :func:`run_one` with ``record_every``) measured as it was when it had trained for
-    ``seconds``: its last record at or before then (its first if none), or its end if it finished sooner."""
-    if seconds >= result["seconds"]:
-        return {k: result[k] for k in ("step", "swd", "metrics", "samples", "seconds")}
+    ``seconds``: its last record at or before then (its first if none), or its end if it finished sooner
+    (or kept no record)."""
     earlier = [r for r in result["records"] if r[0] <= seconds] or result["records"][:1]
+    if seconds >= result["seconds"] or not earlier:  # finished sooner, or too short to have a record
+        return {k: result[k] for k in ("step", "swd", "metrics", "samples", "seconds")}
     took, _, state = earlier[-1]
     trainer = build(replace(config, grow=False, seed=result["seed"]))
     trainer.G.load_state_dict(state)
