@@ -75,6 +75,17 @@ def test_precision_recall_of_a_collapsed_set():
     assert precision > 0.95 and recall < 0.1
 
 
+def test_precision_recall_with_the_real_radii_given_and_the_naive_kth_neighbour():
+    from ganbook.metrics.images import kth_neighbour_radius
+
+    real, fake = gaussian(300, 3), gaussian(200, 3, 0.5, seed=4)
+    radii = kth_neighbour_radius(real, 3)
+    naive = torch.tensor([sorted(float((real[i] - real[j]).norm()) for j in range(300) if j != i)[2] for i in range(300)],
+                         dtype=torch.float64)
+    torch.testing.assert_close(radii, naive, rtol=1e-4, atol=1e-5)
+    assert metrics.precision_recall(real, fake, 3, radii) == metrics.precision_recall(real, fake, 3)
+
+
 def test_precision_of_a_shifted_set_drops():
     real = gaussian(1000, 2)
     precision, _ = metrics.precision_recall(real, gaussian(1000, 2, 6.0, seed=3))

@@ -84,11 +84,13 @@ def sample(trainer: Trainer, n: int, threshold: float, seed: int = 0, standing: 
     :func:`~ganbook.models.biggan.standing_statistics` (the same whatever was sampled before), so the
     shipped weights carry them; without, they hold G's running statistics, as a training step leaves them.
     """
-    if trainer.G_ema is not None:
-        if standing:
-            standing_statistics(trainer.G_ema)
-        else:
-            trainer.copy_buffers_to_average()
+    G = trainer.G_ema
+    if G is not None and standing and getattr(G, "standing_at_step", None) != trainer.step:
+        standing_statistics(G)  # once per trained state: the result depends on the weights alone
+        G.standing_at_step = trainer.step
+    elif G is not None and not standing:
+        trainer.copy_buffers_to_average()
+        G.standing_at_step = None
     z = truncated_normal(n, trainer.G.latent_dim, threshold, torch.Generator().manual_seed(seed))
     return trainer.generate(n, z=z, condition=classes(n))
 

@@ -17,6 +17,7 @@ from torch import Tensor
 from .. import metrics
 from ..data import shapes
 from ..metrics.features import shape_space
+from ..metrics.images import kth_neighbour_radius
 from ..metrics.robustness import box_blur
 from .shape_reader import read, shipped
 
@@ -33,6 +34,13 @@ def failed() -> dict[str, float]:
 def reference(size: int = 32) -> Tensor:
     """The reader's features ``(10000, 64)`` of the world's training scenes."""
     return shape_space()(shapes.world("train", size).images)
+
+
+@lru_cache(maxsize=2)
+def reference_radii(size: int = 32) -> Tensor:
+    """Each training scene's distance to its 3rd nearest neighbour in :func:`reference`: the real manifold
+    of precision (computed once; it needs every pair of the 10,000 scenes)."""
+    return kth_neighbour_radius(reference(size), 3)
 
 
 def factors(images: Tensor) -> dict[str, Tensor]:
@@ -54,7 +62,7 @@ def measure_and_read(images: Tensor) -> tuple[dict[str, float], dict[str, Tensor
     if not torch.isfinite(images).all():
         return failed(), None
     real, fake = reference(images.shape[-1]), shape_space()(images)
-    precision, recall = metrics.precision_recall(real, fake)
+    precision, recall = metrics.precision_recall(real, fake, 3, reference_radii(images.shape[-1]))
     got = factors(images)
     return {"fd": metrics.frechet_distance(real, fake), "precision": precision, "recall": recall,
             "shape_kl": metrics.class_report(got["shape"], len(shapes.SHAPES)).kl_to_uniform,

@@ -89,8 +89,9 @@ def kid(a: Tensor, b: Tensor, subsets: int = 50, subset_size: int = 500, seed: i
     return float(np.mean(values)), float(np.std(values))
 
 
-def _kth_neighbour_radius(x: Tensor, k: int) -> Tensor:
-    """Distance from each row of ``x`` to its ``k``-th nearest other row: ``(n,)``."""
+def kth_neighbour_radius(x: Tensor, k: int = 3) -> Tensor:
+    """Distance from each row of ``x`` to its ``k``-th nearest other row: ``(n,)`` (a set's radii in
+    :func:`precision_recall`; worth keeping for a reference set measured many times)."""
     d = torch.cdist(x, x)
     return d.kthvalue(k + 1, dim=1).values  # +1: the nearest "neighbour" is the point itself
 
@@ -101,18 +102,20 @@ def _inside(points: Tensor, centres: Tensor, radii: Tensor, chunk: int = 1024) -
     return torch.cat(out)
 
 
-def precision_recall(real: Tensor, fake: Tensor, k: int = 3) -> tuple[float, float]:
+def precision_recall(real: Tensor, fake: Tensor, k: int = 3, real_radii: Tensor | None = None) -> tuple[float, float]:
     """Improved precision and recall (Kynkaanniemi et al., 2019) of ``fake`` against ``real`` features.
 
     Each set's manifold is the union of balls around its points, each ball reaching
     the point's ``k``-th nearest neighbour in the same set. Precision: the share of
     fake points inside the real manifold (quality). Recall: the share of real points
     inside the fake manifold (coverage; a collapsed generator has low recall).
+    ``real_radii``: :func:`kth_neighbour_radius` of ``real`` with this ``k``, if already computed.
     """
     _check_features(real, fake)
     r, f = real.float().cpu(), fake.float().cpu()
-    precision = _inside(f, r, _kth_neighbour_radius(r, k)).float().mean()
-    recall = _inside(r, f, _kth_neighbour_radius(f, k)).float().mean()
+    radii = kth_neighbour_radius(r, k) if real_radii is None else real_radii.float().cpu()
+    precision = _inside(f, r, radii).float().mean()
+    recall = _inside(r, f, kth_neighbour_radius(f, k)).float().mean()
     return float(precision), float(recall)
 
 

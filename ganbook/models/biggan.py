@@ -135,7 +135,7 @@ class BigDiscriminator(nn.Module):
 
 
 @torch.no_grad()
-def standing_statistics(G: BigGenerator, batches: int = 50, batch_size: int = 64, seed: int = 0) -> None:
+def standing_statistics(G: BigGenerator, batches: int = 16, batch_size: int = 64, seed: int = 0) -> None:
     """Set every batch norm's running mean and variance in ``G`` to its average over ``batches`` batches of
     ``G``'s own samples (random latents and classes from ``seed``); nothing else in ``G`` changes.
 
