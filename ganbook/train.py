@@ -194,11 +194,6 @@ class Trainer:
         """PyTorch's EMA update (``swa_utils``) with a warm-up: early on, average over the ~step/10 steps seen so far."""
         decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
         swa_utils.get_ema_multi_avg_fn(decay)(list(self.G_ema.parameters()), list(self.G.parameters()), self.step)
-        self.copy_buffers_to_average()
-
-    @torch.no_grad()
-    def copy_buffers_to_average(self) -> None:
-        """Copy G's buffers (batch-norm statistics, running means) into the moving average, as every step does."""
         for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
             b_ema.copy_(b)
 

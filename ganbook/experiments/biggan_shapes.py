@@ -88,8 +88,10 @@ def sample(trainer: Trainer, n: int, threshold: float, seed: int = 0, standing: 
     if G is not None and standing and getattr(G, "standing_at_step", None) != trainer.step:
         standing_statistics(G)  # once per trained state: the result depends on the weights alone
         G.standing_at_step = trainer.step
-    elif G is not None and not standing:
-        trainer.copy_buffers_to_average()
+    elif G is not None and not standing:  # G's statistics, as the trainer's moving-average step copies them
+        with torch.no_grad():
+            for mine, trained in zip(G.buffers(), trainer.G.buffers()):
+                mine.copy_(trained)
         G.standing_at_step = None
     z = truncated_normal(n, trainer.G.latent_dim, threshold, torch.Generator().manual_seed(seed))
     return trainer.generate(n, z=z, condition=classes(n))
