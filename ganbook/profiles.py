@@ -62,5 +62,7 @@ def device(profile: str | None = None) -> torch.device:
 
 def workers(profile: str | None = None) -> int:
     """Worker processes for independent runs: 1 on ``smoke`` (starting a process costs more than
-    a smoke run), else one per CPU core, at most 2 (the book's runs are sized for two cores)."""
-    return 1 if resolve(profile) == "smoke" else min(2, os.cpu_count() or 1)
+    a smoke run), else one per CPU core this process may use (``taskset`` counts), at most 2 (the
+    book's runs are sized for two cores)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 1 if resolve(profile) == "smoke" else min(2, cores)

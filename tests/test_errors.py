@@ -23,6 +23,13 @@ def test_profile_from_environment_and_auto(monkeypatch):
     assert profiles.choose("cpu", smoke=1, cpu=2, gpu=3) == 2
 
 
+def test_workers_count_the_cores_this_process_may_use(monkeypatch):
+    monkeypatch.setattr(profiles.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert profiles.workers("cpu") == 1  # under `taskset -c 3`, one worker, not one per core of the machine
+    monkeypatch.setattr(profiles.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    assert profiles.workers("cpu") == 2 and profiles.workers("smoke") == 1
+
+
 def test_unknown_data_set():
     with pytest.raises(DataError) as err:
         data.load("cifar11")
