@@ -9,10 +9,11 @@ page that reaches for the network shows up as a failed request.
     python tests/sitecheck.py _build/html book/05_mlp_to_dcgan.html
     python tests/sitecheck.py --sliders _build/html book/12_mode_collapse.html
 
-``--sliders`` presses an arrow key on every slider of each page, as a reader
-would, and reports whether the picture beside it changed (no kernel runs: the
+``--sliders`` presses an arrow key on every slider of each page, and clicks an
+unchosen button of every picker (a row of toggle buttons), as a reader would,
+and reports whether the picture beside each changed (no kernel runs: the
 widgets' saved state and their browser-side links do the work); ``--shots DIR``
-also saves a screenshot of each page after its sliders moved.
+also saves a screenshot of each page after its controls moved.
 """
 
 from __future__ import annotations
@@ -96,9 +97,33 @@ async def _move_sliders(ws: Any, send: Callable[..., Awaitable[dict]], shot: Pat
         after = (await send("Runtime.evaluate", returnByValue=True,
                             expression=f"({_VISIBLE})({handle})"))["result"]["value"]
         lines.append(f"slider {i + 1}: {key[0]} {'moved the picture' if after != before and after else 'CHANGED NOTHING'}")
+    lines += await _press_pickers(send)
     if shot is not None:
         data = await send("Page.captureScreenshot", format="png")
         shot.write_bytes(base64.b64decode(data["data"]))
+    return lines
+
+
+async def _press_pickers(send: Callable[..., Awaitable[dict]]) -> list[str]:
+    """Click the first unchosen button of each picker; one line per picker saying whether its picture changed."""
+    count = await send("Runtime.evaluate", expression="document.querySelectorAll('.widget-toggle-buttons').length",
+                       returnByValue=True)
+    lines = []
+    for i in range(int(count["result"]["value"])):
+        group = f"document.querySelectorAll('.widget-toggle-buttons')[{i}]"
+        probe = await send("Runtime.evaluate", returnByValue=True, expression=(
+            f"(() => {{ const g = {group}; g.scrollIntoView({{block: 'center'}});"
+            f" const b = [...g.querySelectorAll('button')].find(b => !b.classList.contains('mod-active'));"
+            f" if (!b) return null; const before = ({_VISIBLE})(g); b.click(); return [before, b.textContent]; }})()"))
+        if probe["result"].get("value") is None:
+            lines.append(f"picker {i + 1}: has no button to choose: CHANGED NOTHING")
+            continue
+        before, label = probe["result"]["value"]
+        await asyncio.sleep(0.4)
+        after = (await send("Runtime.evaluate", returnByValue=True,
+                            expression=f"({_VISIBLE})({group})"))["result"]["value"]
+        lines.append(f"picker {i + 1}: chose {label.strip()!r}, "
+                     f"{'changed the picture' if after != before and after else 'CHANGED NOTHING'}")
     return lines
 
 
@@ -204,7 +229,7 @@ def main(argv: list[str]) -> int:
     argv = [a for a in argv if a != "--sliders"]
     results = check(argv[0], argv[1:] or None, sliders=sliders, shots=shots)
     for page, lines in results.items():
-        print(f"{page}: {len(lines)} {'slider(s)' if sliders else 'problem(s)'}")
+        print(f"{page}: {len(lines)} {'control(s)' if sliders else 'problem(s)'}")
         for line in lines:
             print(f"    {line}")
     if sliders:
