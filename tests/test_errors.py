@@ -1,5 +1,7 @@
 """Bad input gets one line that names the fix."""
 
+import os
+
 import pytest
 import torch
 
@@ -51,3 +53,24 @@ def test_wrong_tensor_shapes():
         MLPGenerator(4, 1)(torch.zeros(8, 3))
     with pytest.raises(ValueError, match="discriminator expects inputs with 1 features, got 2"):
         MLPDiscriminator(1)(torch.zeros(8, 2))
+
+
+def test_bare_pytest_runs_the_smoke_profile():
+    """``pytest --nbval`` typed bare (no GANBOOK_PROFILE) must not execute the book on ``cpu``: the root
+    conftest makes ``smoke`` the default, which the chapter kernels inherit."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "GANBOOK_PROFILE"}
+    env["GANBOOK_REPORT_PROFILE"] = "1"
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", f"{__file__}::test_report_profile"],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert "profile under pytest: smoke" in out.stdout, out.stdout + out.stderr
+
+
+def test_report_profile():
+    """Prints the profile this pytest process resolves (run by the test above)."""
+    if os.environ.get("GANBOOK_REPORT_PROFILE"):
+        print(f"profile under pytest: {profiles.resolve()}")
