@@ -2,34 +2,45 @@
 
 A data source is any ``source(n, rng) -> Tensor | Batch``: a plain tensor means
 real samples and nothing else; a :class:`Batch` also carries what goes with
-them. The trainer moves the batch to its device and hands it to the game.
+them, by name. The trainer moves the whole batch to its device at once and
+hands it to the game.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import torch
 from torch import Tensor
 
 
-@dataclass(frozen=True)
 class Batch:
-    """Real samples ``x`` ``(N, ...)`` and, where the game needs them, what goes with each one.
+    """Real samples ``x`` ``(N, ...)`` and, by name, whatever goes with each of them.
 
-    ``c``: a condition shared by the real sample and the fake made for it
-    (class labels ``(N,)``, LAPGAN's coarse image ``(N, 1, s, s)``, a caption).
-    ``target``: a paired target that G must reproduce from ``c`` (pix2pix, SRGAN).
+    ``c`` is a condition shared by the real sample and the fake made for it (class
+    labels ``(N,)``, LAPGAN's coarse image, a class map). Any other field is a
+    keyword, read as an attribute: ``Batch(x, c=maps, other=images).other``.
+    Every field has ``N`` rows, and :meth:`to` moves them all together.
     """
 
-    x: Tensor
-    c: Tensor | None = None
-    target: Tensor | None = None
+    __slots__ = ("x", "c", "fields")
+
+    def __init__(self, x: Tensor, c: Tensor | None = None, **fields: Tensor) -> None:
+        for name, value in {"c": c, **fields}.items():
+            if value is not None and len(value) != len(x):
+                raise ValueError(f"batch field {name!r} has {len(value)} rows, x has {len(x)}")
+        self.x, self.c, self.fields = x, c, fields
+
+    def __getattr__(self, name: str) -> Tensor:
+        fields = object.__getattribute__(self, "fields")
+        if name in fields:
+            return fields[name]
+        raise AttributeError(f"this batch has no field {name!r}; it has x, c and {sorted(fields) or 'nothing else'}")
 
     def to(self, device: torch.device | str) -> "Batch":
-        move = (lambda t: None if t is None else t.to(device))
-        return Batch(move(self.x), move(self.c), move(self.target))
+        """The same batch with every field on ``device``."""
+        return Batch(self.x.to(device), None if self.c is None else self.c.to(device),
+                     **{k: v.to(device) for k, v in self.fields.items()})
 
     def __len__(self) -> int:
         return self.x.shape[0]

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from ganbook import deps, losses, penalties
+from ganbook.batch import Batch
 from ganbook.experiments import (cgan_concat, cgan_projection, dcgan, gaussian1d, infogan, lapgan, mlp_gan, remedies,
                                  toy2d)
 from ganbook.experiments.base import ExperimentConfig, adam_pair, from_manifest, parse_changes
@@ -85,6 +86,27 @@ def test_a_data_source_must_return_a_tensor_or_a_batch():
     t.data = lambda n, rng: (torch.zeros(n, 2), None)
     with pytest.raises(TypeError, match="must return a Tensor or a ganbook.batch.Batch"):
         t.fit(1, progress=False)
+
+
+def test_a_batch_moves_every_named_field_together():
+    b = Batch(torch.zeros(4, 3), c=torch.arange(4), other=torch.ones(4, 2), maps=torch.zeros(4, 5, 5, dtype=torch.uint8))
+    moved = b.to("meta")
+    assert [t.device.type for t in (moved.x, moved.c, moved.other, moved.maps)] == ["meta"] * 4
+    assert moved.maps.dtype == torch.uint8 and len(moved) == 4
+    with pytest.raises(AttributeError, match="this batch has no field 'target'; it has x, c and \\['maps', 'other'\\]"):
+        b.target
+    with pytest.raises(ValueError, match="batch field 'other' has 3 rows, x has 4"):
+        Batch(torch.zeros(4, 3), other=torch.zeros(3))
+
+
+def test_scenes_move_with_their_maps_and_factors():
+    from ganbook.data import shapes
+    scenes = shapes.scenes(6, seed=0)
+    assert scenes.maps.dtype == torch.uint8 and int(scenes.maps.max()) <= len(shapes.SHAPES)
+    moved = scenes.to("meta")
+    assert moved.maps.device.type == "meta"
+    assert {v.device.type for v in moved.factors.values()} == {"meta"}
+    assert moved.captions == scenes.captions
 
 
 @pytest.mark.parametrize("precision", ["bf16", "fp16"])

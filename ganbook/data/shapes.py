@@ -131,11 +131,12 @@ def signed_distance(kind: Tensor, px: Tensor, py: Tensor, radius: Tensor, turn: 
 
 
 def render(factors: dict[str, Tensor], size: int = 32) -> tuple[Tensor, Tensor]:
-    """Images ``(n, 3, size, size)`` in [-1, 1] and class maps ``(n, size, size)`` (int64) for ``factors``."""
+    """Images ``(n, 3, size, size)`` in [-1, 1] and class maps ``(n, size, size)`` for ``factors``, stored as
+    uint8 (five classes; an eighth of int64's bytes): ``.long()`` them for a loss or an index."""
     n, objects = factors["shape"].shape
     grey = torch.tensor(GREYS)[factors["background"]] + factors["grey_jitter"]
     image = grey[:, None, None, None].expand(n, 3, size, size).clone()
-    labels = torch.zeros(n, size, size, dtype=torch.long)
+    labels = torch.zeros(n, size, size, dtype=torch.uint8)
     coords = torch.arange(size, dtype=torch.float32) + 0.5
     for k in range(objects):
         kind = factors["shape"][:, k]
@@ -148,7 +149,7 @@ def render(factors: dict[str, Tensor], size: int = 32) -> tuple[Tensor, Tensor]:
         hue = factors["hue"][:, k] * 60.0 + factors["hue_jitter"][:, k]
         colour = hsv_to_rgb(hue % 360, factors["saturation"][:, k], factors["value"][:, k])
         image = (1 - cover) * image + cover * colour[:, :, None, None]
-        labels = torch.where(cover[:, 0] >= 0.5, kind[:, None, None] + 1, labels)
+        labels = torch.where(cover[:, 0] >= 0.5, (kind[:, None, None] + 1).to(torch.uint8), labels)
     return image * 2 - 1, labels
 
 
@@ -174,7 +175,7 @@ def caption(factors: dict[str, Tensor], i: int) -> str:
 @dataclass(frozen=True)
 class SceneSet(ImageSet):
     """Rendered scenes: ``images`` ``(N, 3, S, S)``; ``labels`` the first shape's class ``(N,)``;
-    ``factors`` (each ``(N, objects)``, background ``(N,)``); ``maps`` ``(N, S, S)``; ``captions``."""
+    ``factors`` (each ``(N, objects)``, background ``(N,)``); ``maps`` ``(N, S, S)`` uint8; ``captions``."""
 
     factors: dict[str, Tensor] = field(default_factory=dict)
     maps: Tensor | None = None
@@ -186,8 +187,10 @@ class SceneSet(ImageSet):
         return value if value.dim() == 1 else value[:, 0]
 
     def to(self, device: torch.device | str) -> "SceneSet":
-        return SceneSet(self.images.to(device), self.labels.to(device), self.name, self.factors, self.maps,
-                        self.captions)
+        """The same scenes with images, labels, factors and maps on ``device``."""
+        return SceneSet(self.images.to(device), self.labels.to(device), self.name,
+                        {k: v.to(device) for k, v in self.factors.items()},
+                        None if self.maps is None else self.maps.to(device), self.captions)
 
 
 def scenes(n: int, seed: int, size: int = 32, objects: int = 1, name: str = "shapes") -> SceneSet:
