@@ -13,12 +13,15 @@ from torch import Tensor
 
 
 class ReplayBuffer:
-    """Up to ``capacity`` past fakes; :meth:`mix` swaps a ``share`` of a fresh batch for pooled ones.
+    """Up to ``capacity`` past fakes; :meth:`mix` swaps each row of a fresh batch for a pooled one with
+    probability ``share``.
 
-    Until the pool is full, fresh fakes only fill it. Afterwards each call
-    replaces ``round(share * N)`` rows of the batch ``(N, ...)`` by random pool
-    entries and writes as many random fresh fakes over random pool slots, all
-    drawn from the trainer's seeded stream.
+    Until the pool is full, fresh fakes only fill it. Afterwards each row of the
+    batch ``(N, ...)`` is, with probability ``share``, exchanged with a random
+    pool slot: D sees the old fake and the slot keeps the fresh one (CycleGAN's
+    image pool of 50 swaps this way with probability one half). A coin per row
+    works at any batch size, 1 included; every draw comes from the trainer's
+    seeded stream.
     """
 
     def __init__(self, capacity: int = 1000, share: float = 0.5) -> None:
@@ -34,20 +37,17 @@ class ReplayBuffer:
 
     @torch.no_grad()
     def mix(self, fake: Tensor, rng: torch.Generator) -> Tensor:
-        """``fake`` ``(N, ...)`` with some rows swapped for pooled fakes; the pool takes in fresh ones."""
+        """``fake`` ``(N, ...)`` with some rows exchanged for pooled fakes, which take the fresh ones' place."""
         fake = fake.detach()
         if len(self) < self.capacity:  # filling up: keep the batch as it is
             room = self.capacity - len(self)
             self.pool = fake[:room].clone() if self.pool is None else torch.cat([self.pool, fake[:room]])
             return fake
-        k = round(self.share * len(fake))
-        if k == 0:
-            return fake
-        take = torch.randint(self.capacity, (k,), generator=rng).to(fake.device)
-        rows = torch.randperm(len(fake), generator=rng)[:k].to(fake.device)
-        slots = torch.randint(self.capacity, (k,), generator=rng).to(fake.device)
+        swap = torch.rand(len(fake), generator=rng) < self.share
+        slots = torch.randint(self.capacity, (len(fake),), generator=rng)[swap].to(fake.device)
+        rows = swap.nonzero().squeeze(1).to(fake.device)
         mixed = fake.clone()
-        mixed[rows] = self.pool[take]
+        mixed[rows] = self.pool[slots]
         self.pool[slots] = fake[rows]
         return mixed
 

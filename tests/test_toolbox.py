@@ -51,17 +51,32 @@ def test_clip_norm_caps_the_size_of_each_update():
             assert moved > 10 * 1e-3
 
 
-def test_replay_fills_then_swaps_the_stated_share_for_pooled_fakes():
+def test_replay_fills_then_swaps_each_row_with_the_stated_probability():
     buffer, rng = ReplayBuffer(capacity=8, share=0.5), torch.Generator().manual_seed(0)
     first = torch.arange(8.0)[:, None]
     assert torch.equal(buffer.mix(first, rng), first) and len(buffer) == 8  # filling: unchanged
     fresh = 100 + torch.arange(8.0)[:, None]
     mixed = buffer.mix(fresh, rng)
     from_pool = mixed[mixed < 100]
-    assert len(from_pool) == 4 and set(from_pool.tolist()) <= set(range(8))
-    assert (buffer.pool >= 100).sum() >= 1  # fresh fakes went into the pool
+    assert set(from_pool.tolist()) <= set(range(8)) and len(buffer) == 8
+    assert len(from_pool) >= 1 and (buffer.pool >= 100).sum() >= 1  # fresh fakes took the swapped slots
+    assert ((mixed >= 100) == (mixed == fresh)).all()  # a row D sees is either its own fresh fake or a pooled one
     with pytest.raises(ValueError, match="share"):
         ReplayBuffer(share=1.5)
+
+
+def test_replay_swaps_at_batch_size_one():
+    """A coin per row: a batch of one is replayed about ``share`` of the time (it never was with a rounded count)."""
+    buffer, rng = ReplayBuffer(capacity=50, share=0.5), torch.Generator().manual_seed(1)
+    replayed = 0
+    for step in range(250):
+        out = buffer.mix(torch.full((1, 1), 1000.0 + step), rng)
+        replayed += step >= 50 and float(out) != 1000.0 + step
+    assert 70 <= replayed <= 130  # 200 coins of one half: 100 +- 7 (s.d.)
+    always, never = ReplayBuffer(4, share=1.0), ReplayBuffer(4, share=0.0)
+    for b in (always, never):
+        b.mix(torch.zeros(4, 1), rng)
+    assert (always.mix(torch.ones(3, 1), rng) == 0).all() and (never.mix(torch.ones(3, 1), rng) == 1).all()
 
 
 def test_replay_changes_what_d_sees_and_resumes_exactly(tmp_path):

@@ -9,7 +9,7 @@ row switches on one option of the engine and changes nothing else:
   (Mescheder et al., 2018);
 - ``instance_noise``: Gaussian noise on everything D sees, std falling linearly
   to 0 (Sonderby et al., 2017);
-- ``replay``: a pool of past fakes, half of each of D's fake batches
+- ``replay``: a pool of past fakes, each of D's fakes swapped for one with probability one half
   (:class:`ganbook.replay.ReplayBuffer`; Shrivastava et al., 2017);
 - ``clip_norm``: each player's gradient rescaled to at most this norm;
 - ``lr_g`` / ``lr_d``: two time-scales (Heusel et al., 2017);
