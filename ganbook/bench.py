@@ -133,7 +133,8 @@ def bare_loop(steps: int, batch_size: int, width: int = 16, seed: int = 0) -> tu
     """Chapter 5's DCGAN trained by a loop written out by hand; returns (seconds, G).
 
     One step is a function, as a careful hand-written loop has it, so each
-    step's tensors and graphs are freed when it returns.
+    step's tensors and graphs are freed when it returns, and D is frozen during
+    G's update, as the Trainer freezes it.
     """
     G, D, opt = _dcgan(width, seed)
     data, rng = mnist5k("train"), torch.Generator().manual_seed(seed)
@@ -147,10 +148,12 @@ def bare_loop(steps: int, batch_size: int, width: int = 16, seed: int = 0) -> tu
         opt["d"].zero_grad(set_to_none=True)
         loss_d.backward()
         opt["d"].step()
+        D.requires_grad_(False)  # D's weights collect nothing in G's update
         loss_g = g_loss_nonsaturating(D(G(torch.randn(batch_size, 100, generator=rng))).reshape(-1))
         opt["g"].zero_grad(set_to_none=True)
         loss_g.backward()
         opt["g"].step()
+        D.requires_grad_(True)
 
     start = time.perf_counter()
     for _ in range(steps):

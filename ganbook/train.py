@@ -25,7 +25,7 @@ from torch import Tensor, nn
 from torch.optim import swa_utils
 from tqdm.auto import tqdm
 
-from . import accel, checkpoints, distributed
+from . import accel, checkpoints, distributed, players
 from .batch import Batch, DataSource, as_batch
 from .errors import CheckpointError, TrainingDiverged
 
@@ -115,6 +115,7 @@ class Trainer:
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if ema_decay else None
         self.lr_schedule = lr_schedule  # lr_schedule(step) multiplies every optimiser's initial rates
         self._base_lrs = {k: [g["lr"] for g in opt.param_groups] for k, opt in optimizers.items()}
+        self._others = {k: players.outside(optimizers, k) for k in optimizers}  # frozen while k's phase runs
 
     @property
     def G(self) -> nn.Module:
@@ -160,11 +161,12 @@ class Trainer:
                 continue
             opt = self.optimizers[phase.optimizer]
             for _ in range(phase.repeat):
-                with self.precision.autocast():
-                    terms = phase.losses(self)
-                total = functools.reduce(operator.add, terms.values())  # term 1 + term 2 + ..., in order
-                opt.zero_grad(set_to_none=True)
-                self.precision.backward(total)
+                with players.frozen(self._others[phase.optimizer]):  # D learns nothing in G's phase, and back
+                    with self.precision.autocast():
+                        terms = phase.losses(self)
+                    total = functools.reduce(operator.add, terms.values())  # term 1 + term 2 + ..., in order
+                    opt.zero_grad(set_to_none=True)
+                    self.precision.backward(total)
                 if distributed.active() or phase.clip_norm is not None:  # at true scale: average, then clip
                     self.precision.unscale(opt)
                     params = [p for g in opt.param_groups for p in g["params"]]

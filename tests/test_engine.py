@@ -88,6 +88,25 @@ def test_a_data_source_must_return_a_tensor_or_a_batch():
         t.fit(1, progress=False)
 
 
+def test_a_phase_leaves_the_other_players_weights_without_gradients():
+    t = toy2d.build(TOY)
+    seen = {}
+
+    def spy(phase):
+        def losses(trainer):
+            seen[phase.name] = ([p.requires_grad for p in t.G.parameters()], [p.requires_grad for p in t.D.parameters()])
+            return phase.losses(trainer)
+        return dataclasses.replace(phase, losses=losses)
+
+    t.game.phases = [spy(p) for p in t.game.phases]
+    t.fit(1, progress=False)
+    g_flags, d_flags = seen["d"]
+    assert not any(g_flags) and all(d_flags)  # D's phase: G frozen
+    g_flags, d_flags = seen["g"]
+    assert all(g_flags) and not any(d_flags)  # G's phase: D frozen
+    assert all(p.requires_grad for p in [*t.G.parameters(), *t.D.parameters()])  # given back afterwards
+
+
 def test_a_batch_moves_every_named_field_together():
     b = Batch(torch.zeros(4, 3), c=torch.arange(4), other=torch.ones(4, 2), maps=torch.zeros(4, 5, 5, dtype=torch.uint8))
     moved = b.to("meta")

@@ -46,10 +46,11 @@ class UnrolledGame(StandardGame):
         group = opt.param_groups[0]
         (beta1, beta2), lr, eps = group["betas"], group["lr"], group["eps"]
         names = [name for name, _ in self.D.named_parameters()]
-        params = dict(self.D.named_parameters())
+        # leaves of their own: the trainer freezes D's own parameters while G's phase runs
+        params = {name: p.detach().requires_grad_() for name, p in self.D.named_parameters()}
         moments = {}
-        for name, p in params.items():
-            state = opt.state.get(p, {})
+        for (name, p), live in zip(params.items(), self.D.parameters()):
+            state = opt.state.get(live, {})
             moments[name] = (state.get("exp_avg", torch.zeros_like(p)), state.get("exp_avg_sq", torch.zeros_like(p)),
                              float(state.get("step", 0)))
         for _ in range(self.unroll):

@@ -1,0 +1,42 @@
+"""Which parameters belong to which player, and keeping one player's out of the other's update.
+
+A game's phases each step one optimiser. While one runs, the parameters that
+only other optimisers step are frozen (``requires_grad`` off): the gradient still
+flows through the discriminator to the generator's fakes, but D's weights
+collect nothing during G's phase, which saves their weight gradients (and G's
+during D's, where a game keeps G's graph).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import torch
+from torch import nn
+
+
+def outside(optimizers: dict[str, torch.optim.Optimizer], key: str) -> list[nn.Parameter]:
+    """The parameters that other optimisers step and ``optimizers[key]`` does not."""
+    own = {id(p) for g in optimizers[key].param_groups for p in g["params"]}
+    seen, out = set(own), []
+    for k, opt in optimizers.items():
+        for p in (p for g in opt.param_groups for p in g["params"]):
+            if id(p) not in seen:
+                seen.add(id(p))
+                out.append(p)
+    return out
+
+
+@contextlib.contextmanager
+def frozen(params: list[nn.Parameter]) -> Iterator[None]:
+    """While a phase runs, the other players' parameters collect no gradients (the gradient still flows
+    through them to this phase's inputs); each gets back the flag it had."""
+    was = [p.requires_grad for p in params]
+    for p in params:
+        p.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for p, flag in zip(params, was):
+            p.requires_grad_(flag)
