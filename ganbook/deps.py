@@ -21,9 +21,15 @@ ROOT = Path(__file__).resolve().parent  # the ganbook package
 PACKAGE = ROOT.name
 
 DATA_FILES: dict[str, list[str]] = {
-    # the shipped instrument: a new one changes every digit metric
-    "ganbook.experiments.digit_classifier": ["assets/digit_classifier.pt"],
+    # the shipped instruments: a new one changes every metric read with it
+    "ganbook.metrics.instruments.digit_classifier": ["assets/digit_classifier.pt", "assets/digit_classifier.json"],
+    "ganbook.metrics.instruments.shape_reader": ["assets/shape_reader.pt", "assets/shape_reader.json"],
+    # the shipped showcases: a retrained one changes what its chapter shows and measures
+    "ganbook.experiments.dcgan_showcase": ["assets/dcgan-showcase.pt", "assets/dcgan-showcase.json"],
+    "ganbook.experiments.biggan_showcase": ["assets/biggan-showcase.pt", "assets/biggan-showcase.json"],
+    "ganbook.experiments.stylegan_showcase": ["assets/stylegan-showcase.pt", "assets/stylegan-showcase.json"],
 }
+"""The package data each module reads, by module; a test checks that every file in ``assets`` is listed."""
 
 
 def module_path(name: str) -> Path | None:

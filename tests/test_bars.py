@@ -5,7 +5,7 @@ import torch
 
 from ganbook import checkpoints
 from ganbook.experiments import dcgan_shapes, stylegan_shapes, world
-from ganbook.experiments.shape_reader import SHIPPED
+from ganbook.metrics.instruments.shape_reader import SHIPPED
 
 
 def test_the_fd_yardstick_is_the_readers_blurred_row():

@@ -205,7 +205,7 @@ def test_config_changes_are_checked_and_parsed():
 def test_dependencies_follow_imports_not_the_whole_package():
     lap, dc = deps.closure({"ganbook.experiments.lapgan"}), deps.closure({"ganbook.experiments.dcgan"})
     assert "ganbook.models.lapgan" in lap and "ganbook.models.lapgan" not in dc
-    assert "ganbook.train" in lap and "ganbook.train" in dc and "ganbook.experiments.digit_classifier" in dc
+    assert "ganbook.train" in lap and "ganbook.train" in dc and "ganbook.metrics.instruments.digit_classifier" in dc
     chapter9 = deps.notebook_modules((deps.ROOT.parent / "book" / "09_lapgan.md").read_text())
     chapter5 = deps.notebook_modules((deps.ROOT.parent / "book" / "05_mlp_to_dcgan.md").read_text())
     assert "ganbook.models.lapgan" in deps.closure(chapter9)
@@ -235,3 +235,10 @@ def test_experiment_config_base_has_every_profile():
     assert set(ExperimentConfig.PROFILES) == set(PROFILES)
     for exp in registry().values():
         assert set(exp.Config.PROFILES) == set(PROFILES)
+
+
+def test_metrics_and_their_instruments_import_nothing_that_trains_gans():
+    metrics = [f"ganbook.metrics.{p.stem}" for p in (deps.ROOT / "metrics").glob("*.py") if p.stem != "__init__"]
+    instruments = [f"ganbook.metrics.instruments.{p.stem}" for p in (deps.ROOT / "metrics" / "instruments").glob("*.py")]
+    reached = deps.closure(set(metrics + instruments))
+    assert not [m for m in reached if m.startswith(("ganbook.experiments", "ganbook.train", "ganbook.games"))]

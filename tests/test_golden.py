@@ -22,8 +22,9 @@ import pytest
 import torch
 
 from ganbook import ganlab
-from ganbook.experiments import (cgan_concat, cgan_projection, dcgan, digit_classifier, dirac, fixed_g, gaussian1d,
+from ganbook.experiments import (cgan_concat, cgan_projection, dcgan, dirac, fixed_g, gaussian1d,
                                  infogan, lapgan, mlp_gan, remedies, runs, strong_d, toy2d)
+from ganbook.metrics.instruments import digit_classifier
 from ganbook.train import Every
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "histories.json").read_text())

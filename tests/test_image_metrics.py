@@ -9,7 +9,8 @@ import torch
 from scipy import linalg
 
 from ganbook import metrics
-from ganbook.experiments import digit_classifier as classifier, digits
+from ganbook.experiments import digits
+from ganbook.metrics.instruments import digit_classifier as classifier
 from ganbook.metrics.features import digit_space, feature_space
 
 

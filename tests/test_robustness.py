@@ -7,7 +7,7 @@ import torch
 
 from ganbook import checkpoints
 from ganbook.data import shapes
-from ganbook.experiments import digit_classifier, shape_reader
+from ganbook.metrics.instruments import digit_classifier, shape_reader
 from ganbook.metrics import robustness
 
 

@@ -7,7 +7,8 @@ import torch
 
 from ganbook import checkpoints, shipped
 from ganbook.errors import CheckpointError
-from ganbook.experiments import dcgan_showcase, digit_classifier, digits
+from ganbook.experiments import dcgan_showcase, digits
+from ganbook.metrics.instruments import digit_classifier
 from ganbook.experiments.registry import registry
 
 

@@ -12,7 +12,8 @@ import torch
 from ganbook import checkpoints
 from ganbook.data import catalog, shapes
 from ganbook.errors import DataError
-from ganbook.experiments import shape_reader, world
+from ganbook.experiments import world
+from ganbook.metrics.instruments import shape_reader
 from ganbook.metrics import swd
 
 

@@ -18,7 +18,7 @@ from torch import Tensor
 from .. import metrics
 from ..data import ImageSet, mnist5k
 from ..metrics.features import FeatureSpace, digit_space
-from .digit_classifier import shipped
+from ..metrics.instruments.digit_classifier import shipped
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from types import ModuleType
 
 def registry() -> dict[str, ModuleType]:
     """``{NAME: module}`` for every experiment, in the book's order."""
+    from ..metrics.instruments import digit_classifier, shape_reader
     from . import (biggan_shapes, biggan_showcase, cgan_concat, cgan_projection, dcgan, dcgan_shapes, dcgan_showcase,
-                   digit_classifier, fixed_g, gaussian1d, infogan, lapgan, mlp_gan, pacgan_toys, progan_shapes,
-                   shape_reader, sn_digits, stacked_dcgan, stylegan_shapes, stylegan_showcase, toolbox_digits, toy2d,
-                   wgan_digits)
+                   fixed_g, gaussian1d, infogan, lapgan, mlp_gan, pacgan_toys, progan_shapes, sn_digits, stacked_dcgan,
+                   stylegan_shapes, stylegan_showcase, toolbox_digits, toy2d, wgan_digits)
 
     modules = [gaussian1d, fixed_g, toy2d, digit_classifier, mlp_gan, dcgan, dcgan_showcase, cgan_concat,
                cgan_projection, infogan, lapgan, wgan_digits, sn_digits, pacgan_toys, stacked_dcgan, toolbox_digits,

@@ -18,12 +18,11 @@ from torch import Tensor
 
 from ..anchors import anchor
 from ..data import shapes
-from ..metrics.features import shape_space
 from ..metrics.latents import path_lengths, trimmed_mean
 from ..models.stylegan import AdaIN, ModulatedConv2d, StyleGenerator, mix_styles, without_noise
 from . import world
 from .base import ExperimentConfig
-from .shape_reader import shipped
+from ..metrics.instruments.shape_reader import shipped, space as shape_space
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from torch import Tensor
 
 from .. import metrics
 from ..data import shapes
-from ..metrics.features import shape_space
 from ..metrics.images import kth_neighbour_radius
 from ..metrics.robustness import box_blur
-from .shape_reader import read, shipped
+from ..metrics.instruments.shape_reader import read, shipped, space
 
 METRICS = ("fd", "precision", "recall", "shape_kl", "hue_kl")
 """The keys of :func:`measure`, in its order."""
@@ -33,7 +32,7 @@ def failed() -> dict[str, float]:
 @lru_cache(maxsize=2)
 def reference(size: int = 32) -> Tensor:
     """The reader's features ``(10000, 64)`` of the world's training scenes."""
-    return shape_space()(shapes.world("train", size).images)
+    return space()(shapes.world("train", size).images)
 
 
 @lru_cache(maxsize=2)
@@ -44,7 +43,7 @@ def reference_radii(size: int = 32) -> Tensor:
 
 
 def factors(images: Tensor) -> dict[str, Tensor]:
-    """The shipped reader's reading of each image's factors (see :func:`.shape_reader.read`)."""
+    """The shipped reader's reading of each image's factors (see :func:`ganbook.metrics.instruments.shape_reader.read`)."""
     return read(shipped(), images)
 
 
@@ -61,7 +60,7 @@ def measure_and_read(images: Tensor) -> tuple[dict[str, float], dict[str, Tensor
         raise ValueError(f"measure expects scenes of shape (n, 3, 32, 32) or (n, 3, 64, 64), got {tuple(images.shape)}")
     if not torch.isfinite(images).all():
         return failed(), None
-    real, fake = reference(images.shape[-1]), shape_space()(images)
+    real, fake = reference(images.shape[-1]), space()(images)
     precision, recall = metrics.precision_recall(real, fake, 3, reference_radii(images.shape[-1]))
     got = factors(images)
     return {"fd": metrics.frechet_distance(real, fake), "precision": precision, "recall": recall,
@@ -73,7 +72,7 @@ def measure_and_read(images: Tensor) -> tuple[dict[str, float], dict[str, Tensor
 def blurred_real_fd() -> float:
     """The reader-feature FD of the world's 2,000 held-out real scenes after one 3x3 box blur: the
     yardstick of the showcases' bar (:func:`bars`)."""
-    return metrics.frechet_distance(reference(), shape_space()(box_blur(shapes.world("test").images)))
+    return metrics.frechet_distance(reference(), space()(box_blur(shapes.world("test").images)))
 
 
 BARS = {"fd_ratio": 4.0, "precision": 0.5, "recall": 0.5, "shape_kl": 0.05, "hue_kl": 0.05, "class_accuracy": 0.9}

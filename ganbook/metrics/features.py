@@ -3,50 +3,29 @@
 FID proper is the Frechet distance in Inception-v3's 2,048-d pool features
 (Heusel et al., 2017). Those weights are a download, so offline the book
 measures digits in the 64-d feature layer of its own digit classifier
-(:mod:`ganbook.experiments.digit_classifier`). :func:`feature_space` picks Inception
+(:mod:`ganbook.metrics.instruments.digit_classifier`; the shape world's reader
+has its own, :func:`ganbook.metrics.instruments.shape_reader.space`). :func:`feature_space` picks Inception
 when torchmetrics (or pytorch-fid) can load its weights and says so when it
 cannot; numbers from the two spaces are not comparable.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-Extract = Callable[[Tensor], Tensor]
+from .spaces import Extract, FeatureSpace
 
-
-@dataclass(frozen=True)
-class FeatureSpace:
-    """``extract(images (n, C, H, W) in [-1, 1]) -> (n, d)`` and a name for printing."""
-
-    name: str
-    extract: Extract
-    note: str = ""
-
-    @torch.no_grad()
-    def __call__(self, images: Tensor, batch: int = 500) -> Tensor:
-        return torch.cat([self.extract(images[i:i + batch]) for i in range(0, len(images), batch)])
+__all__ = ["Extract", "FeatureSpace", "digit_space", "feature_space", "inception_space"]
 
 
 def digit_space() -> FeatureSpace:
     """The 64-d penultimate layer of the shipped digit classifier (28x28 one-channel digits)."""
-    from ..experiments.digit_classifier import shipped
+    from .instruments.digit_classifier import shipped
 
     model = shipped()
     return FeatureSpace("digit-classifier features (64-d)", lambda x: model.features(x.cpu().float()))
-
-
-def shape_space() -> FeatureSpace:
-    """The 64-d shared layer of the shipped shape-world reader (``(n, 3, 32, 32)`` or 64-pixel scenes)."""
-    from ..experiments.shape_reader import shipped
-
-    model = shipped()
-    return FeatureSpace("shape-reader features (64-d)", lambda x: model.features(x.cpu().float()))
 
 
 def _to_unit_rgb(x: Tensor) -> Tensor:

@@ -21,17 +21,17 @@ import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from .. import checkpoints
-from ..data import mnist5k
-from ..metrics import robustness as robust
-from ..metrics.features import FeatureSpace
-from ..models.classifier import DigitClassifier
-from . import instrument
-from .base import ExperimentConfig
+from ... import checkpoints
+from ...config import ExperimentConfig
+from ...data import mnist5k
+from ...models.classifier import DigitClassifier
+from .. import robustness as robust
+from ..spaces import FeatureSpace
+from . import training
 
 NAME = "digit-classifier"
 INSTRUMENT = True  # trained and shipped as package data, not a GAN
-SHIPPED = Path(__file__).resolve().parent.parent / "assets" / "digit_classifier.pt"
+SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "digit_classifier.pt"
 COMMAND = "python -m ganbook train digit-classifier --out ganbook/assets"
 
 
@@ -124,8 +124,8 @@ def shipped() -> DigitClassifier:
 
 def train_and_save(profile: str, out: str | Path, progress: bool = True,
                    changes: dict[str, Any] | None = None) -> tuple[Path, dict[str, float], float]:
-    """What ``python -m ganbook train digit-classifier`` does (:func:`.instrument.train_and_save`)."""
-    return instrument.train_and_save(sys.modules[__name__], profile, out, progress, changes)
+    """What ``python -m ganbook train digit-classifier`` does (:func:`.training.train_and_save`)."""
+    return training.train_and_save(sys.modules[__name__], profile, out, progress, changes)
 
 
 def robustness(model: DigitClassifier) -> list[dict[str, float | str]]:

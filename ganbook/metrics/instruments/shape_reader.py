@@ -25,18 +25,18 @@ import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from .. import checkpoints
-from ..data import shapes
-from ..errors import CheckpointError
-from ..metrics import robustness as robust
-from ..metrics.features import FeatureSpace
-from ..models.reader import ShapeReader
-from . import instrument
-from .base import ExperimentConfig
+from ... import checkpoints
+from ...config import ExperimentConfig
+from ...data import shapes
+from ...errors import CheckpointError
+from ...models.reader import ShapeReader
+from .. import robustness as robust
+from ..spaces import FeatureSpace
+from . import training
 
 NAME = "shape-reader"
 INSTRUMENT = True  # trained and shipped as package data, not a GAN
-SHIPPED = Path(__file__).resolve().parent.parent / "assets" / "shape_reader.pt"
+SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "shape_reader.pt"
 COMMAND = "python -m ganbook train shape-reader --out ganbook/assets"
 
 
@@ -187,10 +187,17 @@ def shipped() -> ShapeReader:
     return load(SHIPPED)
 
 
+def space() -> FeatureSpace:
+    """The 64-d shared layer of the shipped reader (``(n, 3, 32, 32)`` or 64-pixel scenes): the feature space of
+    every shape-world FD, precision and recall."""
+    model = shipped()
+    return FeatureSpace("shape-reader features (64-d)", lambda x: model.features(x.cpu().float()))
+
+
 def train_and_save(profile: str, out: str | Path, progress: bool = True,
                    changes: dict[str, Any] | None = None) -> tuple[Path, dict[str, float], float]:
-    """What ``python -m ganbook train shape-reader`` does (:func:`.instrument.train_and_save`)."""
-    return instrument.train_and_save(sys.modules[__name__], profile, out, progress, changes)
+    """What ``python -m ganbook train shape-reader`` does (:func:`.training.train_and_save`)."""
+    return training.train_and_save(sys.modules[__name__], profile, out, progress, changes)
 
 
 def evaluate_file(path: str | Path) -> dict[str, Any]:

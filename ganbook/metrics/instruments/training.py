@@ -1,6 +1,6 @@
 """What the measuring instruments (the digit classifier, the shape reader) share: how the CLI trains one.
 
-An instrument is an experiment module with ``INSTRUMENT = True``, ``NAME``,
+An instrument is a module of this package with ``INSTRUMENT = True``, ``NAME``,
 ``SHIPPED`` (the path of the shipped weights), ``Config``, ``train(config,
 progress) -> (model, report)`` and ``save(model, report, config, path, seconds)``.
 """

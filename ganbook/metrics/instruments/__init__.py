@@ -1,0 +1,12 @@
+"""The book's measuring instruments: networks trained here, shipped as package data, that read generated images.
+
+- :mod:`.digit_classifier`: the class of a 28x28 digit and a 64-d feature space
+  (chapters 5-13's FD, precision, recall and class coverage);
+- :mod:`.shape_reader`: every factor of a shape-world scene and a 64-d feature
+  space (chapters 14 on);
+- :mod:`.training`: how ``python -m ganbook train NAME`` trains and saves one.
+
+Each holds its weights to one rule: it reads degraded real images (pixel noise,
+a 3x3 blur) about as well as clean ones, and ``python -m ganbook evaluate`` on
+its file prints that table. Nothing here imports :mod:`ganbook.experiments`.
+"""
