@@ -5,8 +5,11 @@ own it would show outputs of older ganbook code. Before each build,
 :func:`invalidate` compares every chapter's :func:`ganbook.deps.chapter_version`
 (its text and the ganbook modules its cells import, transitively) with the one
 recorded after the last successful build; for a chapter whose hash moved it
-drops the chapter's cached execution and touches its source, so Sphinx reads it
-again and myst-nb executes it. :func:`record` writes the hashes after a build.
+drops the chapter's cached execution (matched by its folder and file name, so
+a checkout copied elsewhere still finds it) and touches its source, so Sphinx
+reads it again and myst-nb executes it. :func:`record` writes the hashes after
+a build. The shipped files a chapter's modules read (an instrument, a showcase)
+are part of its hash: see :data:`ganbook.deps.DATA_FILES`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ def chapters(book: Path) -> list[Path]:
     return sorted(book.glob("[0-9]*.md"))
 
 
+def _place(path: Path) -> tuple[str, str]:
+    """A chapter's folder and file name: how a cache record is matched to a chapter. jupyter-cache keeps
+    the absolute path it was built from, which a copied or renamed checkout no longer has."""
+    return path.parent.name, path.name
+
+
 def invalidate(book: Path, build: Path) -> list[str]:
     """Drop the cached execution of every chapter whose code changed; return their file names."""
     record_file = build / RECORD
@@ -34,9 +43,9 @@ def invalidate(book: Path, build: Path) -> list[str]:
         from jupyter_cache import get_cache
 
         cache = get_cache(str(cache_dir))
-        targets = {md.resolve() for md in changed}
+        targets = {_place(md.resolve()) for md in changed}
         for rec in cache.list_cache_records():
-            if Path(rec.uri).resolve() in targets:
+            if _place(Path(rec.uri)) in targets:
                 cache.remove_cache(rec.pk)
         for md in changed:
             os.utime(md)  # newer than Sphinx's record of it: read (and so executed) again
