@@ -4,10 +4,10 @@ Where a chapter's pictures need more training than a chapter may spend, the
 chapter keeps its equal-budget run and also loads a longer-trained generator
 from ``ganbook/assets``. ``python -m ganbook train NAME --profile P --ship``
 trains it like any experiment (its full checkpoint goes to the usual folder)
-and then writes ``ganbook/assets/NAME.pt``: the averaged generator's weights in
-float16 (half the bytes; the images differ by far less than a grey level), and
+and then writes ``ganbook/assets/NAME.pt``: the averaged weights of each of the
+game's generators (:meth:`~ganbook.game.Game.generators`, by name) in float16 (half the bytes; the images differ by far less than a grey level), and
 a manifest with the command, the config, the metrics and a *fingerprint*, a few
-numbers computed from the shipped weights on fixed latents.
+numbers computed from the shipped weights on fixed inputs (:func:`fixed_inputs`).
 
 :func:`load` refuses a shipped generator that no longer matches, with a
 one-line error naming the command that rebuilds it: when the experiment's
@@ -30,6 +30,7 @@ from torch import nn
 
 from . import checkpoints
 from .errors import CheckpointError
+from .game import Game
 from .train import Trainer
 
 FOLDER = Path(__file__).resolve().parent / "assets"
@@ -47,33 +48,34 @@ def command(exp: ModuleType, profile: str) -> str:
 
 
 @torch.no_grad()
-def fingerprint(G: nn.Module, latents: torch.Tensor) -> list[float]:
-    """Each image's mean and standard deviation for the given latents ``(k, latent_dim)``: ``2k`` numbers.
+def fingerprint(game: Game, nets: dict[str, nn.Module], inputs: dict[str, torch.Tensor]) -> list[float]:
+    """Each image's mean and standard deviation when ``nets`` (a game's generators) make ``k`` samples from
+    ``inputs``: ``2k`` numbers.
 
-    A class-conditional G (one with ``n_classes``) draws the classes in turn; a G
-    that draws random noise of its own (StyleGAN's noise inputs) draws it from
-    torch's stream seeded with 0, without touching the caller's stream.
+    A generator that draws random noise of its own (StyleGAN's noise inputs)
+    draws it from torch's stream seeded with 0, without touching the caller's stream.
     """
-    was_training = G.training
-    G.eval()
-    n_classes = getattr(G, "n_classes", None)
+    modes = {k: g.training for k, g in nets.items()}
+    for g in nets.values():
+        g.eval()
     with torch.random.fork_rng():
         torch.manual_seed(0)
-        if n_classes:
-            x = G(latents, torch.arange(len(latents)) % n_classes).float().flatten(1)
-        else:
-            x = G(latents).float().flatten(1)
-    G.train(was_training)
+        x = game.generate(nets, inputs).float().flatten(1)
+    for k, g in nets.items():
+        g.train(modes[k])
     return [round(float(v), 6) for v in torch.stack([x.mean(1), x.std(1)], 1).flatten()]
 
 
-def fixed_latents(trainer: Trainer, k: int = 8) -> torch.Tensor:
-    """``k`` latents from the game's prior with a seed of their own (the same on every machine)."""
-    return trainer.latent(k, torch.Generator().manual_seed(2024)).cpu()
+def fixed_inputs(trainer: Trainer, k: int = 8) -> dict[str, torch.Tensor]:
+    """The inputs of ``k`` samples, drawn with a seed of their own (the same on every machine), with the
+    conditions the game asks for by default (:meth:`~ganbook.game.Game.conditions`)."""
+    game = trainer.game
+    return game.inputs(k, torch.Generator().manual_seed(2024), game.conditions(k))
 
 
-def _generator(trainer: Trainer) -> nn.Module:
-    return trainer.G_ema if trainer.G_ema is not None else trainer.G
+def _generators(trainer: Trainer) -> dict[str, nn.Module]:
+    """The game's generators, averaged when the run kept a moving average."""
+    return trainer.averaged or trainer.game.generators()
 
 
 def _cast(state: dict[str, torch.Tensor], dtype: torch.dtype) -> dict[str, torch.Tensor]:
@@ -87,21 +89,22 @@ def ship(exp: ModuleType, trainer: Trainer, manifest: dict[str, Any], folder: st
     ``manifest`` is the manifest of the full checkpoint the run wrote (profile,
     config, metrics, training time).
     """
-    G = _generator(trainer)
-    half = _cast(G.state_dict(), torch.float16)
-    rounded = copy.deepcopy(G)  # fingerprint what the rounded weights compute, as load will
-    rounded.load_state_dict(_cast(half, torch.float32))
+    nets = _generators(trainer)
+    half = {k: _cast(g.state_dict(), torch.float16) for k, g in nets.items()}
+    rounded = {k: copy.deepcopy(g) for k, g in nets.items()}  # fingerprint what the rounded weights compute, as load will
+    for k, g in rounded.items():
+        g.load_state_dict(_cast(half[k], torch.float32))
     shipped = {
         "name": exp.NAME, "profile": manifest["profile"], "command": command(exp, manifest["profile"]),
         "config": manifest["config"], "metrics": manifest.get("metrics", {}),
         "train_seconds": manifest.get("train_seconds"), "steps": trainer.step, "precision": "float16",
-        "fingerprint": fingerprint(rounded, fixed_latents(trainer)),
+        "fingerprint": fingerprint(trainer.game, rounded, fixed_inputs(trainer)),
     }
-    return checkpoints.save(path_for(exp, folder), {"G": half}, shipped)
+    return checkpoints.save(path_for(exp, folder), half, shipped)
 
 
 def load(exp: ModuleType, folder: str | Path = FOLDER) -> tuple[Trainer, dict[str, Any]]:
-    """The shipped generator of ``exp`` in a fresh trainer (its ``G`` and averaged ``G``), and its manifest.
+    """The shipped generators of ``exp`` in a fresh trainer (each generator and its average), and its manifest.
 
     Raises a one-line :class:`~ganbook.errors.CheckpointError` naming the rebuild
     command when the file is missing, corrupted or stale.
@@ -119,15 +122,18 @@ def load(exp: ModuleType, folder: str | Path = FOLDER) -> tuple[Trainer, dict[st
         raise CheckpointError(f"{path.name} is stale: {exp.NAME}'s {profile} config has changed "
                               f"({', '.join(changed)}); rebuild it with `{rebuild}`")
     trainer = exp.build(config)
-    weights = _cast(state["G"], torch.float32)
-    for G in {id(m): m for m in (trainer.G, _generator(trainer))}.values():
-        try:
-            G.load_state_dict(weights)
-        except RuntimeError as err:
-            first = str(err).strip().splitlines()[0]
-            raise CheckpointError(f"{path.name} is stale: its weights no longer fit {type(G).__name__} "
-                                  f"({first}); rebuild it with `{rebuild}`") from None
-    now = fingerprint(_generator(trainer), fixed_latents(trainer))
+    live, averaged = trainer.game.generators(), _generators(trainer)
+    for name in sorted(set(live) | set(state)):
+        for G in {id(m): m for m in (live.get(name), averaged.get(name))}.values():
+            try:
+                if G is None or name not in state:
+                    raise RuntimeError(f"the shipped generators are {sorted(state)}, the game's {sorted(live)}")
+                G.load_state_dict(_cast(state[name], torch.float32))
+            except RuntimeError as err:
+                first = str(err).strip().splitlines()[0]
+                raise CheckpointError(f"{path.name} is stale: its weights no longer fit the game's {name} "
+                                      f"({first}); rebuild it with `{rebuild}`") from None
+    now = fingerprint(trainer.game, averaged, fixed_inputs(trainer))
     drift = max(abs(a - b) for a, b in zip(now, manifest["fingerprint"]))
     if len(now) != len(manifest["fingerprint"]) or drift > TOLERANCE:
         raise CheckpointError(f"{path.name} is stale: the current code makes different images from its weights "

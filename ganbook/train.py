@@ -1,9 +1,8 @@
-"""One training loop for every chapter; what is minimised belongs to the game.
+"""One training loop for every chapter; what is minimised, and by which networks, belongs to the game.
 
-A :class:`Game` holds the networks and lists its :class:`Phase` objects: which
-optimiser each steps, how often (``every`` k steps: lazy regularisation), how many
-times per step (``repeat``: n_critic), its named loss terms, and what runs after
-its optimiser step (weight clipping). The games live in :mod:`ganbook.games`.
+A :class:`~ganbook.game.Game` (:mod:`ganbook.game`) holds the networks, lists its
+:class:`~ganbook.game.Phase` objects and says which networks are its generators
+and how they make samples. The games live in :mod:`ganbook.games`.
 The :class:`Trainer` does the bookkeeping any game needs: steps, one seeded
 random stream (rank-aware under ``torchrun``), batches, the sum of each phase's
 terms and their history by name, schedules, EMA, a NaN stop, callbacks, progress,
@@ -17,7 +16,6 @@ import functools
 import math
 import operator
 import os
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import torch
@@ -28,43 +26,9 @@ from tqdm.auto import tqdm
 from . import accel, checkpoints, distributed, players
 from .batch import Batch, DataSource, as_batch
 from .errors import CheckpointError, TrainingDiverged
+from .game import Game, Phase
 
-
-@dataclass(frozen=True)
-class Phase:
-    """One update of a game: ``losses(trainer)`` returns named terms; their sum is minimised by one optimiser."""
-
-    name: str  # "d", "g": the history logs loss_<name> and <name>.<term>
-    optimizer: str  # key of the trainer's optimisers
-    losses: Callable[["Trainer"], dict[str, Tensor]]
-    every: int = 1  # run on steps where step % every == 0
-    repeat: int = 1  # times per step (n_critic)
-    after: Callable[[], None] | None = None  # after each optimiser step (weight clipping)
-    clip_norm: float | None = None  # rescale the phase's gradients to at most this total norm before the step
-
-
-class Game:
-    """What a GAN minimises. Subclasses set ``self.phases`` and keep their networks as attributes.
-
-    ``networks()`` names every module a checkpoint keeps; the one called ``G``
-    is the generator that :meth:`Trainer.generate` and the moving average use.
-    """
-
-    phases: list[Phase]
-
-    def networks(self) -> dict[str, nn.Module]:
-        return {"G": self.G, "D": self.D}
-
-    def latent(self, n: int, rng: torch.Generator) -> Tensor:
-        """``n`` latent vectors ``(n, G.latent_dim)`` from the prior: ``N(0, I)`` unless a game says otherwise."""
-        return torch.randn(n, self.G.latent_dim, generator=rng)
-
-    def state_dict(self) -> dict[str, Any]:
-        """State beyond the networks that a checkpoint must keep (an image pool, a running mean)."""
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass
+__all__ = ["Every", "Game", "Phase", "Trainer", "linear_decay"]
 
 
 def linear_decay(total: int, start: float = 0.5) -> Callable[[int], float]:
@@ -111,8 +75,9 @@ class Trainer:
         self.rng = torch.Generator().manual_seed(distributed.rank_seed(seed, distributed.rank()))
         distributed.broadcast_parameters(nets)
         self.step, self.history = 0, {"step": []}
-        self.ema_decay = ema_decay  # an exponential moving average of G's weights (Yazici et al., 2019)
-        self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if ema_decay else None
+        self.ema_decay = ema_decay  # an exponential moving average of each generator's weights (Yazici et al., 2019)
+        self.averaged = ({k: copy.deepcopy(g).requires_grad_(False) for k, g in game.generators().items()}
+                         if ema_decay else {})
         self.lr_schedule = lr_schedule  # lr_schedule(step) multiplies every optimiser's initial rates
         self._base_lrs = {k: [g["lr"] for g in opt.param_groups] for k, opt in optimizers.items()}
         self._others = {k: players.outside(optimizers, k) for k in optimizers}  # frozen while k's phase runs
@@ -124,6 +89,11 @@ class Trainer:
     @property
     def D(self) -> nn.Module:
         return self.game.networks()["D"]
+
+    @property
+    def G_ema(self) -> nn.Module | None:
+        """The moving average of the generator called ``G`` (None without averaging)."""
+        return self.averaged.get("G")
 
     # -- what a game draws ------------------------------------------------
     def real(self, n: int | None = None) -> Batch:
@@ -137,14 +107,19 @@ class Trainer:
     @torch.no_grad()
     def generate(self, n: int, seed: int = 1234, ema: bool = True, condition: Tensor | None = None,
                  z: Tensor | None = None) -> Tensor:
-        """``n`` samples (CPU tensor) with latents from their own seeded stream (or the given ``z``), from
-        the averaged G when there is one and ``ema`` is true; ``condition`` (n rows) goes to a conditional G."""
-        G = self.G_ema if (ema and self.G_ema is not None) else self.G
-        was_training = G.training
-        G.eval()
-        z = self.latent(n, torch.Generator().manual_seed(seed)) if z is None else z.to(self.device)
-        out = (G(z) if condition is None else G(z, condition.to(self.device))).float().cpu()
-        G.train(was_training)
+        """``n`` samples (CPU tensor) made by the game's generators (their moving averages when there are
+        some and ``ema`` is true) from inputs drawn from their own seeded stream (:meth:`Game.inputs`: a given
+        ``z`` or ``condition``, n rows, is used as it is; without a condition, the game's default, such as
+        the classes in turn)."""
+        nets = self.averaged if (ema and self.averaged) else self.game.generators()
+        condition = self.game.conditions(n) if condition is None else condition
+        inputs = self.game.inputs(n, torch.Generator().manual_seed(seed), condition, z)
+        modes = {k: g.training for k, g in nets.items()}
+        for g in nets.values():
+            g.eval()
+        out = self.game.generate(nets, {k: v.to(self.device) for k, v in inputs.items()}).float().cpu()
+        for k, g in nets.items():
+            g.train(modes[k])
         return out
 
     # -- one step ---------------------------------------------------------
@@ -180,7 +155,7 @@ class Trainer:
             values[f"loss_{phase.name}"] = total.item()
             values.update({f"{phase.name}.{k}": v.item() for k, v in terms.items()})
         self.precision.update()
-        if self.G_ema is not None:
+        if self.averaged:
             self._update_ema()
         self.step += 1
         for name, value in values.items():
@@ -195,9 +170,11 @@ class Trainer:
     def _update_ema(self) -> None:
         """PyTorch's EMA update (``swa_utils``) with a warm-up: early on, average over the ~step/10 steps seen so far."""
         decay = min(self.ema_decay, (1 + self.step) / (10 + self.step))
-        swa_utils.get_ema_multi_avg_fn(decay)(list(self.G_ema.parameters()), list(self.G.parameters()), self.step)
-        for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
-            b_ema.copy_(b)
+        for name, live in self.game.generators().items():
+            avg = self.averaged[name]
+            swa_utils.get_ema_multi_avg_fn(decay)(list(avg.parameters()), list(live.parameters()), self.step)
+            for b_avg, b in zip(avg.buffers(), live.buffers()):
+                b_avg.copy_(b)
 
     def _log(self, values: dict[str, float]) -> None:
         """Append this step's values; a phase that did not run this step (``every`` > 1) logs NaN."""
@@ -248,7 +225,7 @@ class Trainer:
         """Everything needed to continue exactly: weights, optimisers, game state, every process's RNG, step, history."""
         return {
             "networks": {k: m.state_dict() for k, m in self.game.networks().items()},
-            "G_ema": self.G_ema.state_dict() if self.G_ema is not None else {},
+            "averaged": {k: g.state_dict() for k, g in self.averaged.items()},
             "optimizers": {k: opt.state_dict() for k, opt in self.optimizers.items()},
             "game": self.game.state_dict(),
             "rng": distributed.gather(self.rng.get_state()),
@@ -262,8 +239,8 @@ class Trainer:
         try:
             for k, m in self.game.networks().items():
                 m.load_state_dict(state["networks"][k])
-            if self.G_ema is not None:
-                self.G_ema.load_state_dict(state["G_ema"])
+            for k, g in self.averaged.items():
+                g.load_state_dict(state["averaged"][k])
             for k, opt in self.optimizers.items():
                 opt.load_state_dict(state["optimizers"][k])
             self.game.load_state_dict(state["game"])

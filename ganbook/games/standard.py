@@ -16,9 +16,10 @@ from typing import Any, Callable
 import torch
 from torch import Tensor, nn
 
+from ..game import Game, Phase
 from ..losses import as_logits, d_loss_bce, g_loss_feature_matching, g_loss_nonsaturating
 from ..replay import ReplayBuffer
-from ..train import Game, Phase, Trainer
+from ..train import Trainer
 
 Penalty = Callable[[Callable[[Tensor], Tensor], Tensor, Tensor, torch.Generator], Tensor]
 """``penalty(D, real, fake, rng)``: a scalar added to D's loss; ``D`` maps inputs to scores (conditions bound)."""
