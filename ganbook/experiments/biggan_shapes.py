@@ -26,7 +26,7 @@ from ..latent import truncated_normal
 from ..models.biggan import BigDiscriminator, BigGenerator, standing_statistics
 from ..train import Trainer
 from . import world
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "biggan-shapes"
 
@@ -66,9 +66,7 @@ def build(config: BigGANConfig, device: torch.device | str = "cpu") -> Trainer:
     G = spectral.spectrally_normalise(BigGenerator(config.latent_dim, n_classes, config.width, config.embed_dim))
     D = spectral.spectrally_normalise(BigDiscriminator(n_classes, config.d_width))
     game = BigGANGame(G, D, config.ortho, config.n_critic)
-    return Trainer(game, shapes.world("train", device=device).labelled,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas), batch_size=config.batch_size,
-                   seed=config.seed, device=device, ema_decay=config.ema_decay)
+    return make_trainer(game, shapes.world("train", device=device).labelled, config, device)
 
 
 def classes(n: int) -> torch.Tensor:

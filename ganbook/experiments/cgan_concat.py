@@ -18,7 +18,7 @@ from ..games import StandardGame
 from ..models.conditional import ConcatDiscriminator, ConditionalGenerator, ProjectionDiscriminator
 from ..train import Trainer
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "cgan-concat"
 
@@ -47,9 +47,7 @@ def build(config: CGANConfig, device: torch.device | str = "cpu") -> Trainer:
     torch.manual_seed(config.seed)
     G = ConditionalGenerator(config.latent_dim, 10, config.width)
     D = (ProjectionDiscriminator if config.projection else ConcatDiscriminator)(config.width, 10)
-    return Trainer(StandardGame(G, D), mnist5k("train", device).labelled,  # Batch(images, c=labels)
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device)
+    return make_trainer(StandardGame(G, D), mnist5k("train", device).labelled, config, device)  # Batch(images, c=labels)
 
 
 def labels(per_class: int) -> torch.Tensor:

@@ -25,7 +25,7 @@ from ..data import Gaussian1D, grid, ring
 from ..games.wasserstein import CONSTRAINTS, wasserstein_game
 from ..models import MLPDiscriminator
 from ..train import Trainer
-from .base import ExperimentConfig
+from .base import ExperimentConfig, make_trainer
 from .fixed_g import AffineGenerator
 from .runs import parallel_map
 
@@ -118,8 +118,7 @@ def build(problem: Problem, constraint: str, config: CriticW1Config) -> Trainer:
         opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_gp, betas=(0.0, 0.9))
     latent = (lambda n, rng: torch.rand(n, 1, generator=rng)) if problem.uniform_latent else None
     game = wasserstein_game(G, D, constraint, clip=config.clip, gp_weight=config.gp_weight, n_critic=1, latent=latent)
-    return Trainer(game, problem.sample_p, {"d": opt_d, "g": torch.optim.SGD(G.parameters(), lr=0.0)},
-                   batch_size=config.batch_size, seed=config.seed)
+    return make_trainer(game, problem.sample_p, config, optimizers={"d": opt_d, "g": torch.optim.SGD(G.parameters(), lr=0.0)})
 
 
 def held_out(problem: Problem, trainer: Trainer, config: CriticW1Config) -> tuple[Tensor, Tensor]:

@@ -16,7 +16,7 @@ from ..games import StandardGame
 from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ..train import Trainer
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "dcgan"
 
@@ -43,9 +43,7 @@ def build(config: DCGANConfig, device: torch.device | str = "cpu") -> Trainer:
     torch.manual_seed(config.seed)
     G = DCGANGenerator(config.latent_dim, config.width)
     D = DCGANDiscriminator(config.width)
-    return Trainer(StandardGame(G, D), mnist5k("train", device).sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device)
+    return make_trainer(StandardGame(G, D), mnist5k("train", device).sample, config, device)
 
 
 def evaluate(trainer: Trainer, config: DCGANConfig) -> dict[str, float]:

@@ -19,7 +19,7 @@ from ..games import StandardGame
 from ..models.dcgan import DCGAN32Discriminator, DCGAN32Generator
 from ..train import Trainer
 from . import world
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "dcgan-shapes"
 
@@ -49,9 +49,7 @@ def build(config: DCGANShapesConfig, device: torch.device | str = "cpu") -> Trai
     torch.manual_seed(config.seed)
     G = DCGAN32Generator(config.latent_dim, config.width)
     D = DCGAN32Discriminator(config.width)
-    return Trainer(StandardGame(G, D), shapes.world("train", device=device).sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device)
+    return make_trainer(StandardGame(G, D), shapes.world("train", device=device).sample, config, device)
 
 
 def evaluate(trainer: Trainer, config: DCGANShapesConfig) -> dict[str, float]:

@@ -21,7 +21,7 @@ from ..games import StandardGame
 from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ..train import Trainer, linear_decay
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "dcgan-showcase"
 SHIP_PROFILE = "cpu"  # the profile whose run is shipped
@@ -52,10 +52,8 @@ def build(config: DCGANShowcaseConfig, device: torch.device | str = "cpu") -> Tr
     torch.manual_seed(config.seed)
     G = DCGANGenerator(config.latent_dim, config.width)
     D = DCGANDiscriminator(config.width)
-    return Trainer(StandardGame(G, D), mnist5k("train", device).sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device, ema_decay=config.ema_decay,
-                   lr_schedule=linear_decay(config.steps, config.decay_from))
+    return make_trainer(StandardGame(G, D), mnist5k("train", device).sample, config, device,
+                        lr_schedule=linear_decay(config.steps, config.decay_from))
 
 
 def evaluate(trainer: Trainer, config: DCGANShowcaseConfig) -> dict[str, float]:

@@ -24,7 +24,7 @@ from ..games import StandardGame
 from ..losses import value_function
 from ..models import MLPDiscriminator
 from ..train import Trainer, linear_decay
-from .base import ExperimentConfig
+from .base import ExperimentConfig, make_trainer
 
 NAME = "fixed-g"
 
@@ -81,9 +81,8 @@ def build(config: FixedGConfig, device: torch.device | str = "cpu") -> Trainer:
     D = MLPDiscriminator(1, config.hidden)
     optimizers = {"g": torch.optim.SGD(G.parameters(), lr=0.0),  # G never moves
                   "d": torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=(0.9, 0.999))}
-    return Trainer(StandardGame(G, D), Gaussian1D(config.data_mean, config.data_std).sample, optimizers,
-                   batch_size=config.batch_size, seed=config.seed, device=device,
-                   lr_schedule=linear_decay(config.steps, 0.3))
+    return make_trainer(StandardGame(G, D), Gaussian1D(config.data_mean, config.data_std).sample, config, device,
+                        optimizers=optimizers, lr_schedule=linear_decay(config.steps, 0.3))
 
 
 def train(config: FixedGConfig, callbacks: list | tuple = (), progress: bool = True, **fit_kwargs: Any) -> Trainer:

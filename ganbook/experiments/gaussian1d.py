@@ -18,7 +18,7 @@ from ..data import Gaussian1D, GaussianMixture1D
 from ..games import Objective, StandardGame
 from ..models import MLPDiscriminator, MLPGenerator
 from ..train import Every, Trainer, linear_decay
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "gaussian1d"
 
@@ -56,10 +56,8 @@ def build(config: Gaussian1DConfig, device: torch.device | str = "cpu", objectiv
     torch.manual_seed(config.seed)
     G = MLPGenerator(config.latent_dim, 1, config.hidden)
     D = MLPDiscriminator(1, config.hidden)
-    return Trainer(StandardGame(G, D, objective), config.target.sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device,
-                   lr_schedule=linear_decay(config.steps, config.decay_from), ema_decay=config.ema_decay)
+    return make_trainer(StandardGame(G, D, objective), config.target.sample, config, device,
+                        lr_schedule=linear_decay(config.steps, config.decay_from))
 
 
 def evaluate(trainer: Trainer, config: Gaussian1DConfig) -> dict[str, float]:

@@ -15,7 +15,7 @@ from ..games.infogan import InfoGANGame
 from ..models.infogan import InfoCodes, InfoGANDiscriminator, InfoGANGenerator
 from ..train import Trainer, linear_decay
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "infogan"
 
@@ -63,10 +63,8 @@ def build(config: InfoGANConfig, device: torch.device | str = "cpu") -> Trainer:
     if config.view_weight:  # Q reads the class code from a changed copy of each fake too
         view = partial(random_affine, degrees=config.view_degrees, shift=config.view_shift, scale=config.view_scale)
     game = InfoGANGame(G, D, codes, config.info_weight, view=view, view_weight=config.view_weight)
-    return Trainer(game, mnist5k("train", device).sample,  # images only: no labels
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device,
-                   lr_schedule=linear_decay(config.steps, 0.5))  # both rates fall to 0 over the second half
+    return make_trainer(game, mnist5k("train", device).sample, config, device,  # images only: no labels
+                        lr_schedule=linear_decay(config.steps, 0.5))  # both rates fall to 0 over the second half
 
 
 @torch.no_grad()

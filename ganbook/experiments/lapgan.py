@@ -24,7 +24,7 @@ from ..pyramid import laplacian_pyramid, up
 from ..stages import Stages
 from ..train import Trainer
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "lapgan"
 LEVELS = 3  # 28 -> 14 -> 7
@@ -79,8 +79,7 @@ def level_data(images: Tensor) -> list[Any]:
 
 def _trainer(G: nn.Module, D: nn.Module, source: Any, config: LAPGANConfig, level: int,
              device: torch.device | str) -> Trainer:
-    return Trainer(StandardGame(G, D), source, adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed + level, device=device)
+    return make_trainer(StandardGame(G, D), source, config, device, seed=config.seed + level)
 
 
 def build(config: LAPGANConfig, device: torch.device | str = "cpu", images: Tensor | None = None) -> Stages:

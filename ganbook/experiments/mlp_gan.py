@@ -17,7 +17,7 @@ from ..games import StandardGame
 from ..models import MLPDiscriminator, MLPGenerator
 from ..train import Trainer
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "mlp-gan"
 
@@ -45,9 +45,7 @@ def build(config: MLPGANConfig, device: torch.device | str = "cpu") -> Trainer:
     torch.manual_seed(config.seed)
     G = MLPGenerator(100, 784, (256, 512, 1024), out_activation=nn.Tanh, out_shape=(1, 28, 28))
     D = MLPDiscriminator(784, (512, 256))
-    return Trainer(StandardGame(G, D), mnist5k("train", device).sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device)
+    return make_trainer(StandardGame(G, D), mnist5k("train", device).sample, config, device)
 
 
 def evaluate(trainer: Trainer, config: MLPGANConfig) -> dict[str, float]:

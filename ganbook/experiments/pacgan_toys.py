@@ -25,7 +25,7 @@ from ..games import StandardGame
 from ..games.unrolled import UnrolledGame
 from ..models.pacgan import BatchNormMLPGenerator, MaxoutDiscriminator, Packed
 from ..train import Trainer, linear_decay
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, adam_pair, make_trainer
 from .runs import parallel_map
 
 NAME = "pacgan-toys"
@@ -82,9 +82,10 @@ def build(config: PacGANToyConfig, device: torch.device | str = "cpu") -> Traine
     G = BatchNormMLPGenerator(config.latent_dim, 2, config.g_hidden, config.g_layers)
     D = Packed(MaxoutDiscriminator(2 * config.packing, config.d_hidden, config.d_pieces), config.packing)
     game = UnrolledGame(G, D, unroll=config.unroll) if config.unroll else StandardGame(G, D)
-    return Trainer(game, load(config.data).sample, adam_pair(G, D, config.lr, config.lr, config.betas),
-                   batch_size=config.batch_size * config.packing, seed=config.seed, device=device,
-                   lr_schedule=linear_decay(config.steps, config.decay_from) if config.decay_from < 1 else None)
+    return make_trainer(game, load(config.data).sample, config, device,
+                        optimizers=adam_pair(G, D, config.lr, config.lr, config.betas),
+                        batch_size=config.batch_size * config.packing,
+                        lr_schedule=linear_decay(config.steps, config.decay_from) if config.decay_from < 1 else None)
 
 
 def evaluate(trainer: Trainer, config: PacGANToyConfig) -> dict[str, float]:

@@ -31,7 +31,7 @@ from ..metrics.swd import pyramid_levels, swd_per_level
 from ..models.progan import RESOLUTIONS, ProDiscriminator, ProGenerator
 from ..train import Every, Trainer
 from . import world
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 from .runs import mean_se, parallel_map
 
 NAME = "progan-shapes"
@@ -82,9 +82,7 @@ def build(config: ProGANConfig, device: torch.device | str = "cpu") -> Trainer:
     G, D = ProGenerator(config.latent_dim, config.width), ProDiscriminator(config.width)
     objective = gp_objective(config.gp_weight) if config.objective == "wgan-gp" else Objective()
     game = ProgressiveGame(G, D, Growth(config.steps, config.grow), objective)
-    return Trainer(game, shapes.world("train", device=device).sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas), batch_size=config.batch_size,
-                   seed=config.seed, device=device)
+    return make_trainer(game, shapes.world("train", device=device).sample, config, device)
 
 
 def swd(images: torch.Tensor, config: ProGANConfig) -> list[float]:

@@ -21,7 +21,7 @@ from ..games import Objective, StandardGame
 from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ..train import Every, Trainer
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 from .runs import parallel_map
 
 NAME = "sn-digits"
@@ -72,9 +72,8 @@ def build(config: SNDigitsConfig, device: torch.device | str = "cpu") -> Trainer
     D = DCGANDiscriminator(config.width, batch_norm=False)
     if config.spectral_norm:
         spectral.spectrally_normalise(D)
-    return Trainer(StandardGame(G, D, OBJECTIVES[config.objective]), mnist5k("train", device).sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas), batch_size=config.batch_size,
-                   seed=config.seed, device=device)
+    return make_trainer(StandardGame(G, D, OBJECTIVES[config.objective]), mnist5k("train", device).sample, config,
+                        device)
 
 
 def operator_norms(D: torch.nn.Module, shape: tuple[int, ...] = (1, 1, 28, 28), iterations: int = 100,

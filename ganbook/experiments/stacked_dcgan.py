@@ -26,7 +26,7 @@ from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ..models.pacgan import Packed
 from ..train import Trainer
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 from .runs import parallel_map
 
 NAME = "stacked-dcgan"
@@ -70,9 +70,8 @@ def build(config: StackedDCGANConfig, device: torch.device | str = "cpu") -> Tra
     torch.manual_seed(config.seed)
     G = DCGANGenerator(config.latent_dim, config.width, channels=CHANNELS)
     D = Packed(DCGANDiscriminator(config.width, channels=CHANNELS * config.packing), config.packing)
-    return Trainer(StandardGame(G, D), stacked_mnist("train", device).sample,
-                   adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size * config.packing, seed=config.seed, device=device)
+    return make_trainer(StandardGame(G, D), stacked_mnist("train", device).sample, config, device,
+                        batch_size=config.batch_size * config.packing)
 
 
 def modes_of(images: Tensor) -> Tensor:

@@ -29,7 +29,7 @@ from ..models.stylegan import StyleGenerator, mix_styles
 from ..penalties import r1_penalty
 from ..train import Trainer
 from . import world
-from .base import ExperimentConfig
+from .base import ExperimentConfig, make_trainer
 from .runs import parallel_map
 from .stylegan_analysis import ppl
 
@@ -94,9 +94,8 @@ def build(config: StyleGANConfig, device: torch.device | str = "cpu") -> Trainer
         {"params": list(G.mapping.parameters()), "lr": config.lr_g * config.mapping_lr_mult},
         {"params": [p for p in G.parameters() if id(p) not in mapping], "lr": config.lr_g}], betas=config.betas),
         "d": torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas)}
-    return Trainer(StyleGame(G, D, objective, config.mixing), shapes.world("train", device=device).sample,
-                   optimizers, batch_size=config.batch_size, seed=config.seed, device=device,
-                   ema_decay=config.ema_decay)
+    return make_trainer(StyleGame(G, D, objective, config.mixing), shapes.world("train", device=device).sample,
+                        config, device, optimizers=optimizers)
 
 
 def averaged(trainer: Trainer) -> StyleGenerator:

@@ -36,7 +36,7 @@ from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ..replay import ReplayBuffer
 from ..train import Trainer
 from . import digits
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 from .runs import LinearNoise, parallel_map
 
 NAME = "toolbox-digits"
@@ -101,8 +101,7 @@ def build(config: ToolboxConfig, device: torch.device | str = "cpu") -> Trainer:
                         instance_noise=LinearNoise(config.instance_noise, config.steps) if config.instance_noise else None,
                         clip_norm=config.clip_norm or None,
                         replay=ReplayBuffer(config.replay, config.replay_share) if config.replay else None)
-    return Trainer(game, mnist5k("train", device).sample, adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device, ema_decay=config.ema_decay or None)
+    return make_trainer(game, mnist5k("train", device).sample, config, device)
 
 
 def evaluate(trainer: Trainer, config: ToolboxConfig) -> dict[str, float]:

@@ -18,7 +18,7 @@ from ..data import GaussianMixture2D, load
 from ..games import Objective, StandardGame
 from ..models import MLPDiscriminator, MLPGenerator
 from ..train import Trainer, linear_decay
-from .base import ExperimentConfig, adam_pair
+from .base import ExperimentConfig, make_trainer
 
 NAME = "toy2d"
 
@@ -69,9 +69,8 @@ def build(
     G = MLPGenerator(config.latent_dim, 2, config.g_hidden)
     D = discriminator(config) if discriminator is not None else MLPDiscriminator(2, config.d_hidden)
     play = game(G, D, objective, n_critic=config.n_critic, instance_noise=instance_noise)
-    return Trainer(play, dataset(config).sample, adam_pair(G, D, config.lr_g, config.lr_d, config.betas),
-                   batch_size=config.batch_size, seed=config.seed, device=device,
-                   lr_schedule=linear_decay(config.steps, config.decay_from))
+    return make_trainer(play, dataset(config).sample, config, device,
+                        lr_schedule=linear_decay(config.steps, config.decay_from))
 
 
 def evaluate(trainer: Trainer, config: Toy2DConfig) -> dict[str, float]:

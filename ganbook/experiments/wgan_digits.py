@@ -32,7 +32,7 @@ from ..metrics.features import digit_space
 from ..models import MLPDiscriminator, MLPGenerator
 from ..train import Every, Trainer
 from . import digits
-from .base import ExperimentConfig
+from .base import ExperimentConfig, make_trainer
 from .critic_w1 import estimate
 from .runs import parallel_map
 
@@ -90,8 +90,7 @@ def build(config: WGANDigitsConfig, device: torch.device | str = "cpu") -> Train
     else:
         game = wasserstein_game(G, D, "gp", gp_weight=config.gp_weight, n_critic=config.n_critic)
         opts = {k: torch.optim.Adam(p, lr=config.lr_gp, betas=(0.0, 0.9)) for k, p in params.items()}
-    return Trainer(game, mnist5k("train", device).sample, opts, batch_size=config.batch_size, seed=config.seed,
-                   device=device)
+    return make_trainer(game, mnist5k("train", device).sample, config, device, optimizers=opts)
 
 
 @dataclass
