@@ -1,8 +1,9 @@
-"""Command line: ``python -m ganbook {train,evaluate,data,bench,book-cache} ...``.
+"""Command line: ``python -m ganbook {train,config,evaluate,data,bench,book-cache} ...``.
 
 ``train NAME --profile P [--set key=value ...]`` trains a model, prints its
 metrics and writes ``NAME-P-HASH.pt`` with its manifest ``NAME-P-HASH.json``
-(``HASH`` names the config, so variants sit side by side); ``evaluate PATH``
+(``HASH`` names the config, so variants sit side by side); ``config NAME
+--profile P`` prints every field a run would use; ``evaluate PATH``
 loads such a checkpoint (sha256-checked) and prints the same metrics again.
 Under ``torchrun --nproc-per-node N -m ganbook train ...`` the N processes
 train together (:mod:`ganbook.distributed`) and rank 0 writes.
@@ -45,11 +46,7 @@ def _format(metrics: dict[str, Any]) -> str:
 def cmd_train(args: argparse.Namespace) -> int:
     exp = _experiment(args.name)
     profile = profiles.resolve(args.profile)
-    try:
-        changes = parse_changes(exp.Config, args.set)
-        config = exp.Config.for_profile(profile, **changes)
-    except (ValueError, TypeError) as err:
-        raise GanbookError(str(err)) from None
+    config, changes = _config(exp, profile, args.set)
     instrument = getattr(exp, "INSTRUMENT", False)
     if args.ship and (instrument or changes or profile == "smoke"):
         raise GanbookError("--ship ships a generator's own cpu or gpu run: drop --set, use --profile cpu or gpu "
@@ -127,6 +124,28 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(exp: ModuleType, profile: str, settings: list[str]) -> tuple[Any, dict[str, Any]]:
+    """The config of ``exp`` for ``profile`` with the ``--set`` changes, and the changes (one-line errors)."""
+    try:
+        changes = parse_changes(exp.Config, settings)
+        return exp.Config.for_profile(profile, **changes), changes
+    except (ValueError, TypeError) as err:
+        raise GanbookError(str(err)) from None
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """Every field of the run ``train`` would make, and where its value comes from."""
+    exp = _experiment(args.name)
+    profile = profiles.resolve(args.profile)
+    config, changes = _config(exp, profile, args.set)
+    row = exp.Config.PROFILES.get(profile, {})
+    print(f"{exp.NAME} ({profile}), {type(config).__name__} in {exp.__name__}:")
+    for key, value in config.as_dict().items():
+        source = "--set" if key in changes else (f"{profile} row" if key in row else "default")
+        print(f"  {key:24} {value!s:40} {source}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from . import bench  # imports torchvision and PIL only when asked
 
@@ -166,6 +185,14 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--ship", action="store_true",
                    help="also write the averaged generator to ganbook/assets in half precision (a chapter's showcase)")
     t.set_defaults(func=cmd_train)
+
+    c = sub.add_parser("config", help="print every field a training run would use, and where each comes from",
+                       description="A config's profile row states only what differs from its defaults; this prints "
+                                   "the whole config a `train` with the same arguments would use.")
+    c.add_argument("name", help=f"model: {names}")
+    c.add_argument("--profile", default=None, help=f"run size: {', '.join(profiles.PROFILES)} (default: $GANBOOK_PROFILE, else auto)")
+    c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="as for train")
+    c.set_defaults(func=cmd_config)
 
     e = sub.add_parser("evaluate", help="load a checkpoint and print its metrics")
     e.add_argument("checkpoint", help="path to a .pt file written by `train`")

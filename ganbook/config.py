@@ -2,8 +2,9 @@
 
 :class:`ExperimentConfig` is the base of every experiment's and every
 instrument's config (:mod:`ganbook.experiments`, :mod:`ganbook.metrics.instruments`).
-Its ``PROFILES`` table states, for ``smoke``, ``cpu`` and ``gpu``, what differs
-from the class's defaults; :func:`check_value` holds every value to its
+Its ``PROFILES`` table states, for ``smoke``, ``cpu`` and ``gpu``, only what differs
+from the class's defaults (usually the ``cpu`` run, whose row is then empty;
+``python -m ganbook config NAME --profile P`` prints the whole config); :func:`check_value` holds every value to its
 field's type and the range :data:`FIELD_BOUNDS` gives its name;
 :func:`parse_changes` reads ``--set KEY=VALUE``; :func:`from_manifest` rebuilds
 the config a checkpoint's manifest stored.

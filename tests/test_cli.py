@@ -250,3 +250,21 @@ def test_wgan_digits_picks_its_game_with_set(tmp_path, inproc):
     assert clip.returncode == 0, clip.stderr
     manifest = json.loads((tmp_path / written(clip.stdout)).with_suffix(".json").read_text())
     assert manifest["config"]["game"] == "clip"
+
+
+def test_config_prints_every_field_and_where_its_value_comes_from(tmp_path, inproc):
+    out = inproc("config", "dcgan", "--profile", "smoke", "--set", "seed=2", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in out.stdout.splitlines()[1:]}
+    assert rows["seed"] == ["2", "--set"] and rows["steps"] == ["60", "smoke", "row"]
+    assert rows["lr_g"] == ["0.0002", "default"] and set(rows) == {f for f in dataclasses_fields("dcgan")}
+    bad = inproc("config", "dcgan", "--profile", "smoke", "--set", "stepz=2", cwd=tmp_path)
+    assert bad.returncode == 2 and "has no such field" in bad.stderr and len(bad.stderr.splitlines()) == 1
+
+
+def dataclasses_fields(name):
+    import dataclasses
+
+    from ganbook.experiments.registry import registry
+
+    return [f.name for f in dataclasses.fields(registry()[name].Config)]

@@ -4,9 +4,9 @@ An experiment is a module with
 
 - ``NAME``: its name on the command line (the module's name, dashes for underscores);
 - ``Config``: a frozen :class:`~ganbook.config.ExperimentConfig` whose ``PROFILES`` table
-  states, for ``smoke``, ``cpu`` and ``gpu``, every size and learning rate
-  that differs from the class's defaults (no config inherits another
-  chapter's table); each value is checked against its field's type and the
+  states, for ``smoke``, ``cpu`` and ``gpu``, only the sizes and rates that
+  differ from the class's defaults (a test holds every row to that; no config
+  inherits another chapter's); each value is checked against its field's type and the
   range :data:`~ganbook.config.FIELD_BOUNDS` gives its name (a config may widen or narrow one in ``BOUNDS``);
 - ``build(config, device) -> Trainer | Stages``: fresh, seeded networks, game and trainer
   (most through :func:`make_trainer`);

@@ -45,9 +45,9 @@ class CriticW1Config(ExperimentConfig):
     cloud_points: int = 1000  # points per 2-D cloud
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=50, batch_size=128, lr_clip=5e-5, lr_gp=1e-4, eval_samples=2000, cloud_points=100),
-        "cpu": dict(steps=2000, batch_size=256, lr_clip=5e-5, lr_gp=1e-4, eval_samples=20000, cloud_points=1000),
-        "gpu": dict(steps=10000, batch_size=256, lr_clip=5e-5, lr_gp=1e-4, eval_samples=100000, cloud_points=2000),
+        "smoke": dict(steps=50, batch_size=128, eval_samples=2000, cloud_points=100),
+        "cpu": {},
+        "gpu": dict(steps=10000, eval_samples=100000, cloud_points=2000),
     }
 
 

@@ -33,9 +33,9 @@ class DCGANConfig(ExperimentConfig):
     width: int = 16  # channels of D's first layer; G's widest layer has 4x this
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=60, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=8, eval_samples=300),
-        "cpu": dict(steps=2000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=16, eval_samples=1000),
-        "gpu": dict(steps=20000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=64, eval_samples=4000),
+        "smoke": dict(steps=60, width=8, eval_samples=300),
+        "cpu": {},
+        "gpu": dict(steps=20000, width=64, eval_samples=4000),
     }
 
 

@@ -38,9 +38,9 @@ class DCGANShapesConfig(ExperimentConfig):
     eval_samples: int = 1000
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=10, batch_size=16, lr_g=2e-4, lr_d=2e-4, width=8, eval_samples=64),
-        "cpu": dict(steps=6000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=32, eval_samples=1000),
-        "gpu": dict(steps=50000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=64, eval_samples=4000),
+        "smoke": dict(steps=10, batch_size=16, width=8, eval_samples=64),
+        "cpu": {},
+        "gpu": dict(steps=50000, width=64, eval_samples=4000),
     }
 
 

@@ -41,9 +41,9 @@ class DCGANShowcaseConfig(ExperimentConfig):
     eval_samples: int = 2000
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=20, batch_size=64, lr_g=1e-3, lr_d=1e-3, width=8, ema_decay=0.999, eval_samples=300),
-        "cpu": dict(steps=20000, batch_size=64, lr_g=1e-3, lr_d=1e-3, width=32, ema_decay=0.999, eval_samples=2000),
-        "gpu": dict(steps=40000, batch_size=64, lr_g=1e-3, lr_d=1e-3, width=64, ema_decay=0.9995, eval_samples=4000),
+        "smoke": dict(steps=20, width=8, eval_samples=300),
+        "cpu": {},
+        "gpu": dict(steps=40000, width=64, ema_decay=0.9995, eval_samples=4000),
     }
 
 

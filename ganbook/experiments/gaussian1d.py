@@ -42,12 +42,9 @@ class Gaussian1DConfig(ExperimentConfig):
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         # smoke: a quick, rough run (bigger steps, fewer of them) for CI
-        "smoke": dict(steps=600, batch_size=128, hidden=(32, 32), lr_g=1e-3, lr_d=1e-3, snapshot_every=50,
-                      eval_samples=5000),
-        "cpu": dict(steps=20000, batch_size=256, hidden=(32, 32), lr_g=2e-4, lr_d=2e-4, snapshot_every=1000,
-                    eval_samples=20000),
-        "gpu": dict(steps=40000, batch_size=256, hidden=(32, 32), lr_g=2e-4, lr_d=2e-4, snapshot_every=2000,
-                    eval_samples=100000),
+        "smoke": dict(steps=600, batch_size=128, lr_g=1e-3, lr_d=1e-3, snapshot_every=50, eval_samples=5000),
+        "cpu": dict(snapshot_every=1000),
+        "gpu": dict(steps=40000, snapshot_every=2000, eval_samples=100000),
     }
 
 

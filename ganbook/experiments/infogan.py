@@ -44,9 +44,9 @@ class InfoGANConfig(ExperimentConfig):
     view_scale: float = 0.1
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=40, batch_size=64, lr_g=1e-3, lr_d=5e-4, width=8, fc=64, eval_samples=300),
-        "cpu": dict(steps=1800, batch_size=64, lr_g=1e-3, lr_d=5e-4, width=32, fc=512, eval_samples=1000),
-        "gpu": dict(steps=20000, batch_size=128, lr_g=1e-3, lr_d=5e-4, width=64, fc=1024, eval_samples=4000),
+        "smoke": dict(steps=40, width=8, fc=64, eval_samples=300),
+        "cpu": {},
+        "gpu": dict(steps=20000, batch_size=128, width=64, fc=1024, eval_samples=4000),
     }
 
     @property

@@ -44,11 +44,9 @@ class LAPGANConfig(ExperimentConfig):
     eval_samples: int = 1000
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(coarse_steps=60, band_steps=30, batch_size=64, width=8, lr_g=5e-4, lr_d=5e-4, eval_samples=300),
-        "cpu": dict(coarse_steps=2000, band_steps=1500, batch_size=64, width=32, lr_g=5e-4, lr_d=5e-4,
-                    eval_samples=1000),
-        "gpu": dict(coarse_steps=10000, band_steps=10000, batch_size=64, width=64, lr_g=2e-4, lr_d=2e-4,
-                    eval_samples=1000),
+        "smoke": dict(coarse_steps=60, band_steps=30, width=8, eval_samples=300),
+        "cpu": {},
+        "gpu": dict(coarse_steps=10000, band_steps=10000, width=64, lr_g=2e-4, lr_d=2e-4),
     }
 
     @property

@@ -34,9 +34,9 @@ class MLPGANConfig(ExperimentConfig):
     eval_samples: int = 1000
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=60, batch_size=64, lr_g=2e-4, lr_d=2e-4, eval_samples=300),
-        "cpu": dict(steps=2000, batch_size=64, lr_g=2e-4, lr_d=2e-4, eval_samples=1000),
-        "gpu": dict(steps=20000, batch_size=64, lr_g=2e-4, lr_d=2e-4, eval_samples=4000),
+        "smoke": dict(steps=60, eval_samples=300),
+        "cpu": {},
+        "gpu": dict(steps=20000, eval_samples=4000),
     }
 
 

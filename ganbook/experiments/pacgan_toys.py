@@ -57,10 +57,8 @@ class PacGANToyConfig(ExperimentConfig):
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(steps=40, batch_size=20, g_hidden=32, d_hidden=16, lr=1e-3, decay_from=0.5, trials=2, unrolled_trials=2,
                       eval_samples=500),
-        "cpu": dict(steps=800, batch_size=100, g_hidden=128, d_hidden=64, lr=3e-3, decay_from=0.5, trials=3, unrolled_trials=2,
-                    eval_samples=2500),
-        "gpu": dict(steps=400000, batch_size=100, g_hidden=400, d_hidden=200, lr=1e-4, decay_from=1.0, trials=10, unrolled_trials=10,
-                    eval_samples=2500),
+        "cpu": dict(steps=800, g_hidden=128, d_hidden=64, lr=3e-3, decay_from=0.5, trials=3, unrolled_trials=2),
+        "gpu": {},
     }
 
     def __post_init__(self) -> None:

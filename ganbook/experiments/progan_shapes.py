@@ -59,12 +59,10 @@ class ProGANConfig(ExperimentConfig):
     seeds: int = 3  # runs of each variant in :func:`run`
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=16, batch_size=16, width=8, lr_g=2e-3, lr_d=2e-3, objective="bce", eval_samples=64,
-                      patches_per_image=8, seeds=3),
-        "cpu": dict(steps=600, batch_size=32, width=16, lr_g=2e-3, lr_d=2e-3, objective="bce", eval_samples=1000,
-                    patches_per_image=32, seeds=3),
+        "smoke": dict(steps=16, batch_size=16, width=8, eval_samples=64, patches_per_image=8),
+        "cpu": dict(steps=600),
         "gpu": dict(steps=40000, batch_size=64, width=128, lr_g=1e-3, lr_d=1e-3, objective="wgan-gp",
-                    eval_samples=2000, patches_per_image=128, seeds=3),
+                    eval_samples=2000, patches_per_image=128),
     }
 
     def __post_init__(self) -> None:

@@ -50,10 +50,9 @@ class SNDigitsConfig(ExperimentConfig):
     eval_samples: int = 500
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=10, batch_size=32, width=4, lr_g=2e-4, lr_d=2e-4, seeds=2, frames=2, eval_samples=200),
-        "cpu": dict(steps=400, batch_size=32, width=16, lr_g=2e-4, lr_d=2e-4, seeds=5, frames=5, eval_samples=500),
-        "gpu": dict(steps=10000, batch_size=64, width=64, lr_g=2e-4, lr_d=2e-4, seeds=10, frames=10,
-                    eval_samples=4000),
+        "smoke": dict(steps=10, width=4, seeds=2, frames=2, eval_samples=200),
+        "cpu": dict(frames=5),
+        "gpu": dict(steps=10000, batch_size=64, width=64, seeds=10, frames=10, eval_samples=4000),
     }
 
     def __post_init__(self) -> None:

@@ -36,7 +36,7 @@ class AnalysisConfig(ExperimentConfig):
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(project_steps=5, edit_samples=200),
-        "cpu": dict(project_steps=300, edit_samples=2000),
+        "cpu": {},
         "gpu": dict(project_steps=1000, edit_samples=10000),
     }
 

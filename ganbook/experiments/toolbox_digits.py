@@ -65,11 +65,9 @@ class ToolboxConfig(ExperimentConfig):
     eval_samples: int = 1000
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=8, batch_size=16, latent_dim=16, width=4, lr_g=2e-4, lr_d=2e-4, seeds=2, eval_samples=200),
-        "cpu": dict(steps=400, batch_size=64, latent_dim=64, width=16, lr_g=2e-4, lr_d=2e-4, seeds=3,
-                    eval_samples=1000),
-        "gpu": dict(steps=10000, batch_size=64, latent_dim=100, width=64, lr_g=2e-4, lr_d=2e-4, seeds=10,
-                    eval_samples=4000),
+        "smoke": dict(steps=8, batch_size=16, latent_dim=16, width=4, seeds=2, eval_samples=200),
+        "cpu": dict(steps=400),
+        "gpu": dict(steps=10000, latent_dim=100, width=64, seeds=10, eval_samples=4000),
     }
 
     def __post_init__(self) -> None:

@@ -41,12 +41,9 @@ class Toy2DConfig(ExperimentConfig):
     eval_samples: int = 2500  # as in PacGAN's evaluation
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=120, batch_size=256, g_hidden=(32, 32), d_hidden=(32, 32), lr_g=1e-3, lr_d=1e-3,
-                      eval_samples=1000),
-        "cpu": dict(steps=2000, batch_size=256, g_hidden=(128, 128, 128), d_hidden=(128, 128, 128), lr_g=1e-3,
-                    lr_d=1e-3, eval_samples=2500),
-        "gpu": dict(steps=20000, batch_size=256, g_hidden=(256, 256, 256), d_hidden=(256, 256, 256), lr_g=2e-4,
-                    lr_d=2e-4, eval_samples=2500),
+        "smoke": dict(steps=120, g_hidden=(32, 32), d_hidden=(32, 32), eval_samples=1000),
+        "cpu": dict(steps=2000),
+        "gpu": dict(steps=20000, g_hidden=(256, 256, 256), d_hidden=(256, 256, 256), lr_g=2e-4, lr_d=2e-4),
     }
 
 

@@ -47,9 +47,9 @@ class ClassifierConfig(ExperimentConfig):
     max_degrees: float = 10.0  # random rotation
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(epochs=1, batch_size=64, lr=2e-3),
-        "cpu": dict(epochs=30, batch_size=64, lr=2e-3),
-        "gpu": dict(epochs=30, batch_size=64, lr=2e-3),
+        "smoke": dict(epochs=1),
+        "cpu": {},
+        "gpu": {},
     }
 
 
