@@ -234,6 +234,23 @@ def test_editing_a_module_changes_only_the_hashes_that_depend_on_it(tmp_path, mo
     deps._direct.cache_clear()
 
 
+def test_the_registry_finds_every_module_that_names_an_experiment():
+    import re
+
+    named = {}
+    for path in list((deps.ROOT / "experiments").glob("*.py")) + list((deps.ROOT / "metrics" / "instruments").glob("*.py")):
+        match = re.search(r'^NAME = "([^"]+)"', path.read_text(), re.M)
+        if match:
+            named[match.group(1)] = path.stem
+    found = registry()
+    assert len(named) >= 23 and {n: m.__name__.rsplit(".", 1)[1] for n, m in found.items()} == named
+    chapters = [m.CHAPTER for m in found.values()]
+    assert chapters == sorted(chapters) and list(found)[:3] == ["gaussian1d", "fixed-g", "toy2d"]
+    for exp in found.values():
+        assert exp.Config.PROFILES and (callable(getattr(exp, "train_and_save", None)) if getattr(exp, "INSTRUMENT", False)
+                                        else callable(exp.build) and callable(exp.evaluate))
+
+
 def test_experiment_config_base_has_every_profile():
     assert set(ExperimentConfig.PROFILES) == set(PROFILES)
     for exp in registry().values():

@@ -3,6 +3,8 @@
 An experiment is a module with
 
 - ``NAME``: its name on the command line (the module's name, dashes for underscores);
+  :func:`~ganbook.experiments.registry.registry` finds every module that sets it;
+- ``CHAPTER``: the chapter that uses it (the command line lists experiments in that order);
 - ``Config``: a frozen :class:`~ganbook.config.ExperimentConfig` whose ``PROFILES`` table
   states, for ``smoke``, ``cpu`` and ``gpu``, only the sizes and rates that
   differ from the class's defaults (a test holds every row to that; no config
@@ -12,7 +14,7 @@ An experiment is a module with
   (most through :func:`make_trainer`);
 - ``evaluate(run, config) -> dict[str, float]``: the numbers its chapter prints.
 
-:func:`ganbook.experiments.registry` lists them; :mod:`.store` trains and caches them.
+:mod:`.store` trains and caches them.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from . import world
 from .base import ExperimentConfig, make_trainer
 
 NAME = "biggan-shapes"
+CHAPTER = 15
 
 
 @dataclass(frozen=True)

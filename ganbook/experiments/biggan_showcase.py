@@ -17,6 +17,7 @@ from . import biggan_shapes, world
 from .biggan_shapes import BigGANConfig
 
 NAME = "biggan-showcase"
+CHAPTER = 15
 SHIP_PROFILE = "cpu"
 
 

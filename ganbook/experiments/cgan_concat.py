@@ -21,6 +21,7 @@ from . import digits
 from .base import ExperimentConfig, make_trainer
 
 NAME = "cgan-concat"
+CHAPTER = 7
 
 
 @dataclass(frozen=True)

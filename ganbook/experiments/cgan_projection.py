@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .cgan_concat import CGANConfig, build, evaluate, labels
 
 NAME = "cgan-projection"
+CHAPTER = 7
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from . import digits
 from .base import ExperimentConfig, make_trainer
 
 NAME = "dcgan"
+CHAPTER = 5
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from . import world
 from .base import ExperimentConfig, make_trainer
 
 NAME = "dcgan-shapes"
+CHAPTER = 14
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from . import digits
 from .base import ExperimentConfig, make_trainer
 
 NAME = "dcgan-showcase"
+CHAPTER = 5
 SHIP_PROFILE = "cpu"  # the profile whose run is shipped
 
 

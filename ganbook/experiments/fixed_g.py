@@ -27,6 +27,7 @@ from ..train import Trainer, linear_decay
 from .base import ExperimentConfig, make_trainer
 
 NAME = "fixed-g"
+CHAPTER = 2
 
 
 class AffineGenerator(nn.Module):

@@ -21,6 +21,7 @@ from ..train import Every, Trainer, linear_decay
 from .base import ExperimentConfig, make_trainer
 
 NAME = "gaussian1d"
+CHAPTER = 1
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from . import digits
 from .base import ExperimentConfig, make_trainer
 
 NAME = "infogan"
+CHAPTER = 8
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from . import digits
 from .base import ExperimentConfig, make_trainer
 
 NAME = "lapgan"
+CHAPTER = 9
 LEVELS = 3  # 28 -> 14 -> 7
 STAGES = ["coarse 7x7", "band 14x14", "band 28x28"]  # in training order
 

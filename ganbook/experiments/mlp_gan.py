@@ -20,6 +20,7 @@ from . import digits
 from .base import ExperimentConfig, make_trainer
 
 NAME = "mlp-gan"
+CHAPTER = 5
 
 
 @dataclass(frozen=True)

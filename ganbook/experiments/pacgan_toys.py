@@ -29,6 +29,7 @@ from .base import ExperimentConfig, adam_pair, make_trainer
 from .runs import parallel_map
 
 NAME = "pacgan-toys"
+CHAPTER = 12
 DATA = ("ring-pacgan", "grid")
 
 

@@ -35,6 +35,7 @@ from .base import ExperimentConfig, make_trainer
 from .runs import mean_se, parallel_map
 
 NAME = "progan-shapes"
+CHAPTER = 14
 SWD_RESOLUTIONS = tuple(32 >> k for k in range(pyramid_levels(32)))
 """The pyramid levels SWD reads on 32-pixel scenes: 32 and 16 pixels (ProGAN keeps levels down to 16)."""
 

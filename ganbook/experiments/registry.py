@@ -1,23 +1,32 @@
-"""Every experiment the command line can train, by name.
+"""Every experiment the command line can train, by name, found by looking.
 
-Kept apart from the experiments themselves (and not imported by them or by any
-chapter), so that a chapter's dependencies (:mod:`ganbook.deps`) include only
-the experiments it uses.
+An experiment is any module of :mod:`ganbook.experiments` or
+:mod:`ganbook.metrics.instruments` that sets ``NAME`` (see
+:mod:`ganbook.experiments.base`); a new chapter's module is listed as soon as
+it exists. The registry is kept apart from the experiments themselves (and
+is not imported by them or by any chapter), so that a chapter's dependencies
+(:mod:`ganbook.deps`) include only the experiments it uses.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from types import ModuleType
+
+PACKAGES = ("ganbook.experiments", "ganbook.metrics.instruments")
 
 
 def registry() -> dict[str, ModuleType]:
-    """``{NAME: module}`` for every experiment, in the book's order."""
-    from ..metrics.instruments import digit_classifier, shape_reader
-    from . import (biggan_shapes, biggan_showcase, cgan_concat, cgan_projection, dcgan, dcgan_shapes, dcgan_showcase,
-                   fixed_g, gaussian1d, infogan, lapgan, mlp_gan, pacgan_toys, progan_shapes, sn_digits, stacked_dcgan,
-                   stylegan_shapes, stylegan_showcase, toolbox_digits, toy2d, wgan_digits)
-
-    modules = [gaussian1d, fixed_g, toy2d, digit_classifier, mlp_gan, dcgan, dcgan_showcase, cgan_concat,
-               cgan_projection, infogan, lapgan, wgan_digits, sn_digits, pacgan_toys, stacked_dcgan, toolbox_digits,
-               shape_reader, dcgan_shapes, progan_shapes, biggan_shapes, biggan_showcase, stylegan_shapes, stylegan_showcase]
-    return {m.NAME: m for m in modules}
+    """``{NAME: module}`` for every experiment, in the book's order (by ``CHAPTER``, then name)."""
+    found: dict[str, ModuleType] = {}
+    for package in PACKAGES:
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            module = importlib.import_module(f"{package}.{info.name}")
+            name = getattr(module, "NAME", None)
+            if name is None:
+                continue
+            if name in found:
+                raise RuntimeError(f"{module.__name__} and {found[name].__name__} are both called {name!r}: rename one")
+            found[name] = module
+    return dict(sorted(found.items(), key=lambda item: (item[1].CHAPTER, item[0])))

@@ -25,6 +25,7 @@ from .base import ExperimentConfig, make_trainer
 from .runs import parallel_map
 
 NAME = "sn-digits"
+CHAPTER = 11
 OBJECTIVES = {
     "bce": Objective(),
     "least-squares": Objective(losses.d_loss_least_squares, losses.g_loss_least_squares),

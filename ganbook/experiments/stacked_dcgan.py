@@ -30,6 +30,7 @@ from .base import ExperimentConfig, make_trainer
 from .runs import parallel_map
 
 NAME = "stacked-dcgan"
+CHAPTER = 12
 
 
 @dataclass(frozen=True)

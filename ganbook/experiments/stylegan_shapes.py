@@ -34,6 +34,7 @@ from .runs import parallel_map
 from .stylegan_analysis import ppl
 
 NAME = "stylegan-shapes"
+CHAPTER = 16
 
 
 @dataclass(frozen=True)

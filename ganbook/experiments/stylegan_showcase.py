@@ -17,6 +17,7 @@ from . import stylegan_shapes, world
 from .stylegan_shapes import StyleGANConfig
 
 NAME = "stylegan-showcase"
+CHAPTER = 16
 SHIP_PROFILE = "cpu"
 
 

@@ -40,6 +40,7 @@ from .base import ExperimentConfig, make_trainer
 from .runs import LinearNoise, parallel_map
 
 NAME = "toolbox-digits"
+CHAPTER = 13
 PENALTIES = {"none": None, "r1": penalties.r1_penalty, "r2": penalties.r2_penalty}
 
 

@@ -21,6 +21,7 @@ from ..train import Trainer, linear_decay
 from .base import ExperimentConfig, make_trainer
 
 NAME = "toy2d"
+CHAPTER = 3
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from .critic_w1 import estimate
 from .runs import parallel_map
 
 NAME = "wgan-digits"
+CHAPTER = 10
 GAMES = ("gan", "clip", "gp")
 LABELS = {"gan": "standard GAN", "clip": "WGAN (clipping)", "gp": "WGAN-GP"}
 

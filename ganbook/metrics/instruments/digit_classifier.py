@@ -30,6 +30,7 @@ from ..spaces import FeatureSpace
 from . import training
 
 NAME = "digit-classifier"
+CHAPTER = 5
 INSTRUMENT = True  # trained and shipped as package data, not a GAN
 SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "digit_classifier.pt"
 COMMAND = "python -m ganbook train digit-classifier --out ganbook/assets"

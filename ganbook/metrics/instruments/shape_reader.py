@@ -35,6 +35,7 @@ from ..spaces import FeatureSpace
 from . import training
 
 NAME = "shape-reader"
+CHAPTER = 14
 INSTRUMENT = True  # trained and shipped as package data, not a GAN
 SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "shape_reader.pt"
 COMMAND = "python -m ganbook train shape-reader --out ganbook/assets"
