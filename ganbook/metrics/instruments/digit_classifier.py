@@ -14,14 +14,12 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from tqdm.auto import tqdm
 
-from ... import checkpoints
 from ...config import ExperimentConfig
 from ...data import mnist5k
 from ...models.classifier import DigitClassifier
@@ -75,26 +73,20 @@ def accuracy(model: DigitClassifier, images: Tensor, labels: Tensor, batch: int 
 
 
 def train(config: ClassifierConfig, progress: bool = True) -> tuple[DigitClassifier, dict[str, float]]:
-    """Train a fresh classifier; return it (in eval mode) and its train/test accuracy."""
+    """Train a fresh classifier (:func:`.training.fit`); return it (in eval mode) and its train/test accuracy."""
     torch.manual_seed(config.seed)
     rng = torch.Generator().manual_seed(config.seed)
     train_set, test_set = mnist5k("train"), mnist5k("test")
     model = DigitClassifier()
-    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(train_set) / config.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, config.lr, total_steps=config.epochs * steps_per_epoch)
-    for _ in tqdm(range(config.epochs), desc="classifier epochs", disable=not progress):
-        model.train()
+
+    def batches(epoch: int) -> Iterator[tuple[Tensor, Tensor]]:
         order = torch.randperm(len(train_set), generator=rng)
         for i in range(0, len(order), config.batch_size):
             idx = order[i:i + config.batch_size]
-            x = jitter(train_set.images[idx], rng, config.max_shift, config.max_degrees)
-            loss = F.cross_entropy(model(x), train_set.labels[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-    model.eval()
+            yield jitter(train_set.images[idx], rng, config.max_shift, config.max_degrees), train_set.labels[idx]
+
+    training.fit(model, config, batches, F.cross_entropy, math.ceil(len(train_set) / config.batch_size),
+                 "classifier epochs", progress)
     result = {"train_accuracy": accuracy(model, train_set.images, train_set.labels),
               "test_accuracy": accuracy(model, test_set.images, test_set.labels)}
     return model, result
@@ -102,19 +94,14 @@ def train(config: ClassifierConfig, progress: bool = True) -> tuple[DigitClassif
 
 def save(model: DigitClassifier, result: dict[str, float], config: ClassifierConfig, path: str | Path,
          seconds: float) -> dict[str, Any]:
-    """Write the classifier and its manifest (command, config, accuracies, sha256) atomically."""
-    manifest = {"name": NAME, "command": COMMAND, "config": config.as_dict(),
-                "metrics": result, "train_seconds": round(seconds, 2),
-                "data": "mnist5k: 4,000 train / 1,000 test"}
-    return checkpoints.save(path, {"model": model.state_dict()}, manifest)
+    """Write the classifier and its manifest (:func:`.training.save`)."""
+    return training.save(sys.modules[__name__], model, result, config, path, seconds,
+                         "mnist5k: 4,000 train / 1,000 test")
 
 
 def load(path: str | Path = SHIPPED) -> DigitClassifier:
     """Load a classifier written by :func:`save` (sha256-checked, ``weights_only``), in eval mode."""
-    state, _ = checkpoints.load(path)
-    model = DigitClassifier()
-    model.load_state_dict(state["model"])
-    return model.eval().requires_grad_(False)
+    return training.load(sys.modules[__name__], path, lambda config: DigitClassifier())
 
 
 @lru_cache(maxsize=1)

@@ -18,17 +18,14 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from tqdm.auto import tqdm
 
-from ... import checkpoints
 from ...config import ExperimentConfig
 from ...data import shapes
-from ...errors import CheckpointError
 from ...models.reader import ShapeReader
 from .. import robustness as robust
 from ..spaces import FeatureSpace
@@ -133,53 +130,36 @@ def robustness(model: ShapeReader, data: shapes.SceneSet, reference: Tensor | No
 
 
 def train(config: ReaderConfig, progress: bool = True) -> tuple[ShapeReader, dict[str, float]]:
-    """Train a fresh reader; return it (in eval mode) and its held-out report."""
+    """Train a fresh reader (:func:`.training.fit`); return it (in eval mode) and its held-out report."""
     torch.manual_seed(config.seed)
     rng = torch.Generator().manual_seed(config.seed)
     model = ShapeReader(config.width)
-    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    per_epoch = math.ceil(config.scenes_per_epoch / config.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, config.lr, total_steps=config.epochs * per_epoch)
-    for epoch in tqdm(range(config.epochs), desc="reader epochs", disable=not progress):
+
+    def batches(epoch: int) -> Iterator[tuple[Tensor, dict[str, Tensor]]]:
         data = shapes.scenes(config.scenes_per_epoch, seed=10_000 * (config.seed + 1) + epoch)
-        model.train()
         order = torch.randperm(len(data), generator=rng)
         for i in range(0, len(order), config.batch_size):
             idx = order[i:i + config.batch_size]
-            images = robust.random_degradation(data.images[idx], rng, config.max_noise)
-            batch_loss = loss(model(images), targets({k: v[idx] for k, v in data.factors.items()}))
-            opt.zero_grad(set_to_none=True)
-            batch_loss.backward()
-            opt.step()
-            sched.step()
-    model.eval()
+            yield (robust.random_degradation(data.images[idx], rng, config.max_noise),
+                   targets({k: v[idx] for k, v in data.factors.items()}))
+
+    training.fit(model, config, batches, loss, math.ceil(config.scenes_per_epoch / config.batch_size),
+                 "reader epochs", progress)
     test = shapes.world("test")
     return model, {**report(model, test), "robustness": robustness(model, test)}
 
 
 def save(model: ShapeReader, result: dict[str, float], config: ReaderConfig, path: str | Path,
          seconds: float) -> dict[str, Any]:
-    """Write the reader and its manifest (command, config, held-out report, robustness table, sha256)
-    atomically."""
-    metrics = {k: v for k, v in result.items() if k != "robustness"}
-    manifest = {"name": NAME, "command": COMMAND, "config": config.as_dict(), "metrics": metrics,
-                "robustness": result.get("robustness", []), "train_seconds": round(seconds, 2),
-                "data": "fresh one-shape scenes each epoch, degraded at random; tested on the world's 2,000 "
-                        "test scenes, clean and degraded"}
-    return checkpoints.save(path, {"model": model.state_dict()}, manifest)
+    """Write the reader and its manifest (:func:`.training.save`: held-out report and robustness table)."""
+    return training.save(sys.modules[__name__], model, result, config, path, seconds,
+                         "fresh one-shape scenes each epoch, degraded at random; tested on the world's 2,000 "
+                         "test scenes, clean and degraded")
 
 
 def load(path: str | Path = SHIPPED) -> ShapeReader:
     """Load a reader written by :func:`save` (sha256-checked, ``weights_only``), in eval mode."""
-    state, manifest = checkpoints.load(path)
-    model = ShapeReader(manifest.get("config", {}).get("width", ReaderConfig.width))
-    try:
-        model.load_state_dict(state["model"])
-    except (RuntimeError, KeyError) as err:
-        first = str(err).strip().splitlines()[0]
-        raise CheckpointError(f"{Path(path).name} no longer fits ShapeReader ({first}): rebuild it with "
-                              f"`{COMMAND}`") from None
-    return model.eval().requires_grad_(False)
+    return training.load(sys.modules[__name__], path, lambda config: ShapeReader(config.get("width", ReaderConfig.width)))
 
 
 @lru_cache(maxsize=1)
