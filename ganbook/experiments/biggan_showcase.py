@@ -10,30 +10,17 @@ loads it and measures it on the page. Its sizes are stated here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
-
 from . import biggan_shapes, world
-from .biggan_shapes import BigGANConfig
+from .showcase import showcase_config
 
 NAME = "biggan-showcase"
 CHAPTER = 15
 SHIP_PROFILE = "cpu"
 
-
-@dataclass(frozen=True)
-class BigGANShowcaseConfig(BigGANConfig):
-    """The same fields as chapter 15's run; this table states every size and rate of the longer run."""
-
-    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=12, batch_size=16, width=4, d_width=4, embed_dim=8, eval_samples=64),
-        "cpu": dict(steps=8000, lr_g=5e-4, lr_d=1e-3, eval_samples=2000),
-        "gpu": dict(steps=60000, batch_size=64, width=64, d_width=64, embed_dim=64, lr_g=1e-4, lr_d=4e-4, n_critic=2,
-                    ema_decay=0.9999, eval_samples=4000),
-    }
-
-
-bars = world.bars
-build = biggan_shapes.build
-evaluate = biggan_shapes.evaluate
-Config = BigGANShowcaseConfig
+Config = showcase_config(biggan_shapes.BigGANConfig, __name__, {
+    "smoke": dict(steps=12, batch_size=16, width=4, d_width=4, embed_dim=8, eval_samples=64),
+    "cpu": dict(steps=8000, lr_g=5e-4, lr_d=1e-3, eval_samples=2000),
+    "gpu": dict(steps=60000, batch_size=64, width=64, d_width=64, embed_dim=64, lr_g=1e-4, lr_d=4e-4, n_critic=2,
+                ema_decay=0.9999, eval_samples=4000),
+})
+build, evaluate, bars = biggan_shapes.build, biggan_shapes.evaluate, world.bars

@@ -14,7 +14,7 @@ import torch
 from ..data import mnist5k
 from ..games import StandardGame
 from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
-from ..train import Trainer
+from ..train import Trainer, linear_decay
 from . import digits
 from .base import ExperimentConfig, make_trainer
 
@@ -32,6 +32,8 @@ class DCGANConfig(ExperimentConfig):
     eval_samples: int = 1000
     latent_dim: int = 100
     width: int = 16  # channels of D's first layer; G's widest layer has 4x this
+    ema_decay: float = 0.0  # a moving average of G's weights (0: none; the showcase's pictures use one)
+    decay_from: float = 1.0  # both learning rates fall linearly to 0 from this share of the steps (1: constant)
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(steps=60, width=8, eval_samples=300),
@@ -44,7 +46,8 @@ def build(config: DCGANConfig, device: torch.device | str = "cpu") -> Trainer:
     torch.manual_seed(config.seed)
     G = DCGANGenerator(config.latent_dim, config.width)
     D = DCGANDiscriminator(config.width)
-    return make_trainer(StandardGame(G, D), mnist5k("train", device).sample, config, device)
+    schedule = linear_decay(config.steps, config.decay_from) if config.decay_from < 1 else None
+    return make_trainer(StandardGame(G, D), mnist5k("train", device).sample, config, device, lr_schedule=schedule)
 
 
 def evaluate(trainer: Trainer, config: DCGANConfig) -> dict[str, float]:

@@ -10,33 +10,20 @@ loads it and measures it on the page. Its sizes are stated here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
-
 from . import stylegan_shapes, world
-from .stylegan_shapes import StyleGANConfig
+from .showcase import showcase_config
 
 NAME = "stylegan-showcase"
 CHAPTER = 16
 SHIP_PROFILE = "cpu"
 
-
-@dataclass(frozen=True)
-class StyleGANShowcaseConfig(StyleGANConfig):
-    """The same fields as chapter 16's runs; this table states every size and rate of the longer run."""
-
-    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
-        "smoke": dict(steps=10, batch_size=16, width=8, max_width=8, d_width=8, d_max_width=8, eval_samples=64,
-                      ppl_samples=32, separability_samples=128),
-        "cpu": dict(steps=7000, d_width=32, d_max_width=32, mapping_layers=2, lr_g=2.5e-3, lr_d=2.5e-3, r1_gamma=0.1,
-                    ema_decay=0.995),
-        "gpu": dict(steps=80000, batch_size=64, width=128, max_width=128, d_width=128, d_max_width=128,
-                    latent_dim=128, w_dim=128, mapping_layers=8, ema_decay=0.999, eval_samples=4000, ppl_samples=4000,
-                    separability_samples=10000),
-    }
-
-
-bars = world.bars
-build = stylegan_shapes.build
-evaluate = stylegan_shapes.evaluate
-Config = StyleGANShowcaseConfig
+Config = showcase_config(stylegan_shapes.StyleGANConfig, __name__, {
+    "smoke": dict(steps=10, batch_size=16, width=8, max_width=8, d_width=8, d_max_width=8, eval_samples=64,
+                  ppl_samples=32, separability_samples=128),
+    "cpu": dict(steps=7000, d_width=32, d_max_width=32, mapping_layers=2, lr_g=2.5e-3, lr_d=2.5e-3, r1_gamma=0.1,
+                ema_decay=0.995),
+    "gpu": dict(steps=80000, batch_size=64, width=128, max_width=128, d_width=128, d_max_width=128,
+                latent_dim=128, w_dim=128, mapping_layers=8, ema_decay=0.999, eval_samples=4000, ppl_samples=4000,
+                separability_samples=10000),
+})
+build, evaluate, bars = stylegan_shapes.build, stylegan_shapes.evaluate, world.bars
