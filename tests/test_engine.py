@@ -262,3 +262,22 @@ def test_metrics_and_their_instruments_import_nothing_that_trains_gans():
     instruments = [f"ganbook.metrics.instruments.{p.stem}" for p in (deps.ROOT / "metrics" / "instruments").glob("*.py")]
     reached = deps.closure(set(metrics + instruments))
     assert not [m for m in reached if m.startswith(("ganbook.experiments", "ganbook.train", "ganbook.games"))]
+
+
+def _measure_seed(config):
+    return {"metrics": {"seed_twice": 2 * config.seed}, "threads": torch.get_num_threads()}
+
+
+def test_a_sweep_gives_every_run_one_shape_in_order():
+    from ganbook.experiments import pacgan_toys
+    from ganbook.experiments.runs import sweep
+
+    base = pacgan_toys.Config.for_profile("smoke")
+    threads = torch.get_num_threads()
+    named = sweep(_measure_seed, {"a": base, "b": base}, seeds=[3, 5], progress=False, workers=1)
+    assert [(r["variant"], r["seed"], r["config"].seed) for r in named] == [("a", 3, 3), ("a", 5, 5), ("b", 3, 3),
+                                                                            ("b", 5, 5)]
+    assert [r["metrics"]["seed_twice"] for r in named] == [6, 10, 6, 10] and named[0]["threads"] == 1
+    assert torch.get_num_threads() == threads
+    labelled = sweep(_measure_seed, [dataclasses.replace(base, packing=2, seed=7)], progress=False, workers=1)
+    assert labelled[0]["variant"] == "PacGAN2" and labelled[0]["seed"] == 7  # its own label and seed

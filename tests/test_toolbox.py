@@ -113,7 +113,7 @@ def test_a_run_that_learns_nothing_is_counted_as_diverged():
     from ganbook.experiments import toolbox_digits
 
     config = toolbox_digits.Config.for_profile("smoke", steps=4)
-    broken = toolbox_digits.run_one("lr 1e3", replace(config, lr_g=1e3, lr_d=1e3))
+    broken = toolbox_digits.run_one(replace(config, lr_g=1e3, lr_d=1e3))
     assert broken["metrics"]["diverged"] == 1.0
     with pytest.raises(ValueError, match="unknown penalty 'r3'"):
         replace(config, penalty="r3")

@@ -26,7 +26,7 @@ from ..games.unrolled import UnrolledGame
 from ..models.pacgan import BatchNormMLPGenerator, MaxoutDiscriminator, Packed
 from ..train import Trainer, linear_decay
 from .base import ExperimentConfig, adam_pair, make_trainer
-from .runs import parallel_map
+from .runs import sweep
 
 NAME = "pacgan-toys"
 CHAPTER = 12
@@ -95,11 +95,9 @@ def evaluate(trainer: Trainer, config: PacGANToyConfig) -> dict[str, float]:
 
 
 def run_one(config: PacGANToyConfig) -> dict[str, Any]:
-    """Train one model with one seed: its label, data, metrics and 1,000 of its samples."""
-    torch.set_num_threads(1)
+    """Train one model with one seed: its data, metrics and 1,000 of its samples."""
     trainer = build(config).fit(config.steps, progress=False)
-    return {"variant": config.label, "data": config.data, "packing": config.packing, "unroll": config.unroll,
-            "seed": config.seed, "metrics": evaluate(trainer, config),
+    return {"data": config.data, "packing": config.packing, "unroll": config.unroll, "metrics": evaluate(trainer, config),
             "samples": trainer.generate(1000).numpy()}
 
 
@@ -121,10 +119,9 @@ def chapter_jobs(config: PacGANToyConfig) -> list[PacGANToyConfig]:
 
 def run(configs: list[PacGANToyConfig], seeds: range | list[int] | None = None,
         progress: bool = True) -> list[dict[str, Any]]:
-    """:func:`run_one` for every config (with every seed of ``seeds``, or with its own seed if None),
-    on the profile's worker processes, in that order."""
-    jobs = configs if seeds is None else [replace(c, seed=s) for c in configs for s in seeds]
-    return parallel_map(run_one, [(c,) for c in jobs], progress=progress, desc="runs")
+    """:func:`run_one` for every config (with every seed of ``seeds``, or with its own seed if None):
+    :func:`.runs.sweep`."""
+    return sweep(run_one, configs, seeds, progress)
 
 
 Config = PacGANToyConfig

@@ -18,6 +18,7 @@ reader's Frechet distance; :func:`table` gives each variant's mean and standard 
 from __future__ import annotations
 
 import time
+from functools import partial
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -32,7 +33,7 @@ from ..models.progan import RESOLUTIONS, ProDiscriminator, ProGenerator
 from ..train import Every, Trainer
 from . import world
 from .base import ExperimentConfig, make_trainer
-from .runs import mean_se, parallel_map
+from .runs import mean_se, sweep
 
 NAME = "progan-shapes"
 CHAPTER = 14
@@ -100,10 +101,10 @@ def _measured(trainer: Trainer, config: ProGANConfig) -> dict[str, Any]:
 def run_one(config: ProGANConfig, record_every: int = 0) -> dict[str, Any]:
     """Train one run; its SWD per level, reader metrics, time, and samples at each resolution it reached.
 
-    With ``record_every``, G's weights are also kept every ``record_every`` steps with the training time
-    so far (``"records"``: ``(seconds, step, state)``), so the run can be measured later at any time.
+    With ``record_every``, a full-size run also keeps G's weights every ``record_every`` steps with the
+    training time so far (``"records"``: ``(seconds, step, state)``), so it can be measured later at any time.
     """
-    torch.set_num_threads(1)
+    record_every = 0 if config.grow else record_every
     growth = Growth(config.steps, config.grow)
     snapshots: dict[int, torch.Tensor] = {}
     records: list[tuple[float, int, dict[str, torch.Tensor]]] = []
@@ -125,8 +126,7 @@ def run_one(config: ProGANConfig, record_every: int = 0) -> dict[str, Any]:
     trainer.fit(config.steps, callbacks=callbacks, progress=False)
     seconds = time.perf_counter() - start
     final = _measured(trainer, config)
-    return {"fade": fade_frames(trainer) if config.grow else [], "variant": config.label, "grow": config.grow,
-            "seed": config.seed, "step": final["step"], "seconds": seconds, "swd": final["swd"],
+    return {"fade": fade_frames(trainer) if config.grow else [], "grow": config.grow, "step": final["step"], "seconds": seconds, "swd": final["swd"],
             "metrics": final["metrics"], "snapshots": snapshots, "samples": final["samples"], "records": records,
             "history": {k: trainer.history[k] for k in ("loss_d", "loss_g")}}
 
@@ -165,9 +165,8 @@ def run(config: ProGANConfig, progress: bool = True, record_every: int = 10) -> 
     processes (grown runs first); each full-size run also gets ``"equal_time"``: :func:`at_time` at the
     training time of the grown run of its seed."""
     seeds = [config.seed + k for k in range(config.seeds)]
-    jobs = [(replace(config, grow=True, seed=s),) for s in seeds]
-    jobs += [(replace(config, grow=False, seed=s), record_every) for s in seeds]
-    results = parallel_map(run_one, jobs, progress=progress, desc="runs")
+    configs = [replace(config, grow=g, seed=s) for g in (True, False) for s in seeds]
+    results = sweep(partial(run_one, record_every=record_every), configs, progress=progress)
     grown, flat = results[:len(seeds)], results[len(seeds):]
     for g, f in zip(grown, flat):
         f["equal_time"] = at_time(f, config, g["seconds"])

@@ -103,6 +103,27 @@ def run_all(variants: list[Variant], base: toy2d.Toy2DConfig, seeds: list[int] |
     return parallel_map(run_one, jobs, workers, progress)
 
 
+def sweep(run_one: Callable[[Any], dict[str, Any]], configs: list[Any] | dict[str, Any],
+          seeds: range | list[int] | None = None, progress: bool = True, desc: str = "runs",
+          workers: int | None = None) -> list[dict[str, Any]]:
+    """``run_one(config)`` for every config (with every seed of ``seeds``, or with its own seed if None), on
+    the profile's worker processes, in that order, one thread each.
+
+    Every result has one shape: ``variant`` (the config's ``label``, or its key when ``configs`` is a
+    dict ``{label: config}``), ``seed``, ``config``, then what ``run_one`` returns (``metrics`` and
+    whatever else its chapter plots). ``run_one`` must be a module-level function (or a partial of one).
+    """
+    pairs = list(configs.items()) if isinstance(configs, dict) else [(getattr(c, "label", None), c) for c in configs]
+    jobs = [(run_one, label, c if seeds is None else replace(c, seed=s)) for label, c in pairs
+            for s in ([None] if seeds is None else seeds)]
+    return parallel_map(_sweep_job, jobs, workers, progress, desc)
+
+
+def _sweep_job(run_one: Callable[[Any], dict[str, Any]], label: str | None, config: Any) -> dict[str, Any]:
+    torch.set_num_threads(1)
+    return {"variant": label, "seed": config.seed, "config": config, **run_one(config)}
+
+
 def parallel_map(fn: Callable[..., Any], jobs: list[tuple], workers: int | None = None,
                  progress: bool = True, desc: str = "runs") -> list[Any]:
     """``[fn(*job) for job in jobs]`` on ``workers`` processes (default: :func:`ganbook.profiles.workers`), in order.

@@ -22,7 +22,7 @@ from ..models.dcgan import DCGANDiscriminator, DCGANGenerator
 from ..train import Every, Trainer
 from . import digits
 from .base import ExperimentConfig, make_trainer
-from .runs import parallel_map
+from .runs import sweep
 
 NAME = "sn-digits"
 CHAPTER = 11
@@ -126,9 +126,8 @@ def operator_norms(D: torch.nn.Module, shape: tuple[int, ...] = (1, 1, 28, 28), 
 def run_one(config: SNDigitsConfig) -> dict[str, Any]:
     """Train one variant with one seed; its metrics, D's singular values and a few sample grids over training.
 
-    The result has ``variant`` and ``metrics`` as :func:`.runs.summary` reads them.
+    The result has ``metrics`` as :func:`.runs.summary` reads them (:func:`.runs.sweep` adds ``variant``).
     """
-    torch.set_num_threads(1)
     frames: list[tuple[int, torch.Tensor]] = []
     every = max(1, config.steps // config.frames)
     record = Every(every, lambda t: frames.append((t.step, t.generate(36, seed=0, ema=False))), at_start=False)
@@ -138,8 +137,7 @@ def run_one(config: SNDigitsConfig) -> dict[str, Any]:
         measured = digits.measure(fake)
     else:  # a diverged run: no metric means anything
         measured = digits.failed()
-    return {"variant": config.label, "objective": config.objective, "spectral_norm": config.spectral_norm,
-            "seed": config.seed, "metrics": measured, "singular_values": spectral.singular_values(trainer.D),
+    return {"objective": config.objective, "spectral_norm": config.spectral_norm, "metrics": measured, "singular_values": spectral.singular_values(trainer.D),
             "operator_norms": operator_norms(trainer.D),
             "frames": frames, "history": {k: trainer.history[k] for k in ("loss_d", "loss_g")}}
 
@@ -151,9 +149,8 @@ def variants(config: SNDigitsConfig) -> list[SNDigitsConfig]:
 
 def run(config: SNDigitsConfig, seeds: range | list[int], configs: list[SNDigitsConfig] | None = None,
         progress: bool = True) -> list[dict[str, Any]]:
-    """:func:`run_one` for every config (default :func:`variants`) and seed, on two worker processes."""
-    jobs = [(replace(c, seed=s),) for c in (configs or variants(config)) for s in seeds]
-    return parallel_map(run_one, jobs, progress=progress, desc="runs")
+    """:func:`run_one` for every config (default :func:`variants`) and seed (:func:`.runs.sweep`)."""
+    return sweep(run_one, configs or variants(config), seeds, progress)
 
 
 def evaluate(trainer: Trainer, config: SNDigitsConfig) -> dict[str, float]:

@@ -12,7 +12,7 @@ a few hundred steps of narrow networks, and the chapter says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,7 +27,7 @@ from ..models.pacgan import Packed
 from ..train import Trainer
 from . import digits
 from .base import ExperimentConfig, make_trainer
-from .runs import parallel_map
+from .runs import sweep
 
 NAME = "stacked-dcgan"
 CHAPTER = 12
@@ -99,17 +99,14 @@ def evaluate(trainer: Trainer, config: StackedDCGANConfig) -> dict[str, float]:
 
 
 def run_one(config: StackedDCGANConfig) -> dict[str, Any]:
-    """Train one model with one seed: label, metrics, the mode histogram and 16 samples."""
-    torch.set_num_threads(1)
+    """Train one model with one seed: its metrics (with the mode histogram) and 16 samples."""
     trainer = build(config).fit(config.steps, progress=False)
-    return {"variant": config.label, "packing": config.packing, "seed": config.seed,
-            "metrics": evaluate(trainer, config), "samples": trainer.generate(16, seed=0)}
+    return {"packing": config.packing, "metrics": evaluate(trainer, config), "samples": trainer.generate(16, seed=0)}
 
 
 def run(configs: list[StackedDCGANConfig], seeds: range | list[int], progress: bool = True) -> list[dict[str, Any]]:
-    """:func:`run_one` for every config and seed, on the profile's worker processes."""
-    return parallel_map(run_one, [(replace(c, seed=s),) for c in configs for s in seeds], progress=progress,
-                        desc="runs")
+    """:func:`run_one` for every config and seed (:func:`.runs.sweep`)."""
+    return sweep(run_one, configs, seeds, progress)
 
 
 Config = StackedDCGANConfig

@@ -30,7 +30,7 @@ from ..penalties import r1_penalty
 from ..train import Trainer
 from . import world
 from .base import ExperimentConfig, make_trainer
-from .runs import parallel_map
+from .runs import sweep
 from .stylegan_analysis import ppl
 
 NAME = "stylegan-shapes"
@@ -119,21 +119,20 @@ def mixed_samples(G: StyleGenerator, n: int, latents: int, seed: int = 0) -> Ten
 
 def run_one(config: StyleGANConfig) -> dict[str, Any]:
     """Train one run; return its trainer state, time, and FD with 1 and 2 latents mixed at test time."""
-    torch.set_num_threads(1)
     start = time.perf_counter()
     trainer = build(config).fit(config.steps, progress=False)
     seconds = time.perf_counter() - start
     torch.manual_seed(0)
     G = averaged(trainer)
     fd = {k: world.measure(mixed_samples(G, config.eval_samples, k))["fd"] for k in (1, 2)}
-    return {"variant": config.label, "mixing": config.mixing, "seconds": seconds, "fd_1": fd[1], "fd_2": fd[2],
+    return {"mixing": config.mixing, "seconds": seconds, "fd_1": fd[1], "fd_2": fd[2],
             "state": trainer.state_dict()}
 
 
 def run(config: StyleGANConfig, progress: bool = True) -> dict[float, Any]:
-    """:func:`run_one` with no mixing and with ``config.mixing``, on two worker processes; ``{mixing: result}``."""
-    jobs = [(replace(config, mixing=m),) for m in (0.0, config.mixing)]
-    return {r["mixing"]: r for r in parallel_map(run_one, jobs, progress=progress, desc="runs")}
+    """:func:`run_one` with no mixing and with ``config.mixing`` (:func:`.runs.sweep`); ``{mixing: result}``."""
+    return {r["mixing"]: r for r in sweep(run_one, [replace(config, mixing=m) for m in (0.0, config.mixing)],
+                                          progress=progress)}
 
 
 def restore(config: StyleGANConfig, result: dict[str, Any]) -> Trainer:

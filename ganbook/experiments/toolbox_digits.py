@@ -37,7 +37,7 @@ from ..replay import ReplayBuffer
 from ..train import Trainer
 from . import digits
 from .base import ExperimentConfig, make_trainer
-from .runs import LinearNoise, parallel_map
+from .runs import LinearNoise, sweep
 
 NAME = "toolbox-digits"
 CHAPTER = 13
@@ -114,9 +114,8 @@ def frechet_distance(trainer: Trainer, config: ToolboxConfig) -> float:
     return metrics.frechet_distance(ref.train_features, digit_space()(trainer.generate(config.eval_samples)))
 
 
-def run_one(name: str, config: ToolboxConfig) -> dict[str, Any]:
+def run_one(config: ToolboxConfig) -> dict[str, Any]:
     """Train one row with one seed: its metrics, whether it diverged, its losses and 36 samples."""
-    torch.set_num_threads(1)
     trainer = build(config)
     untrained_fd = frechet_distance(trainer, config)
     try:
@@ -125,16 +124,15 @@ def run_one(name: str, config: ToolboxConfig) -> dict[str, Any]:
         diverged = not measured["fd"] < untrained_fd / 2
     except TrainingDiverged:
         measured, diverged = digits.failed(), True
-    return {"variant": name, "seed": config.seed, "metrics": {**measured, "diverged": float(diverged)},
+    return {"metrics": {**measured, "diverged": float(diverged)},
             "untrained_fd": untrained_fd, "history": {k: trainer.history.get(k, []) for k in ("loss_d", "loss_g")},
             "samples": trainer.generate(36, seed=0)}
 
 
 def run(config: ToolboxConfig, seeds: range | list[int], chosen: dict[str, ToolboxConfig] | None = None,
         progress: bool = True) -> list[dict[str, Any]]:
-    """Every row of ``chosen`` (default :func:`rows`) with every seed, on the profile's worker processes."""
-    jobs = [(name, replace(c, seed=s)) for name, c in (chosen or rows(config)).items() for s in seeds]
-    return parallel_map(run_one, jobs, progress=progress, desc="runs")
+    """Every row of ``chosen`` (default :func:`rows`) with every seed (:func:`.runs.sweep`)."""
+    return sweep(run_one, chosen or rows(config), seeds, progress)
 
 
 Config = ToolboxConfig

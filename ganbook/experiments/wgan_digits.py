@@ -34,7 +34,7 @@ from ..train import Every, Trainer
 from . import digits
 from .base import ExperimentConfig, make_trainer
 from .critic_w1 import estimate
-from .runs import parallel_map
+from .runs import sweep
 
 NAME = "wgan-digits"
 CHAPTER = 10
@@ -113,7 +113,6 @@ class QualityTracker:
 
 def run_one(config: WGANDigitsConfig) -> dict[str, Any]:
     """Train one game; its quality track, final metrics, critic slopes on interpolates and weights."""
-    torch.set_num_threads(1)
     tracker = QualityTracker(config.track_samples)
     trainer = build(config).fit(config.steps, callbacks=[Every(config.track_every, tracker)], progress=False)
     real = digits.reference().train.images[:config.track_samples]
@@ -127,8 +126,8 @@ def run_one(config: WGANDigitsConfig) -> dict[str, Any]:
 
 
 def run(config: WGANDigitsConfig, games: tuple[str, ...] = GAMES, progress: bool = True) -> list[dict[str, Any]]:
-    """:func:`run_one` for each game, on two worker processes."""
-    return parallel_map(run_one, [(replace(config, game=g),) for g in games], progress=progress, desc="games")
+    """:func:`run_one` for each game (:func:`.runs.sweep`)."""
+    return sweep(run_one, [replace(config, game=g) for g in games], progress=progress, desc="games")
 
 
 def rank_correlation(track: list[dict[str, float]], after: int = 0) -> float:
