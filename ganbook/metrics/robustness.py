@@ -73,13 +73,19 @@ Reader = Callable[[Tensor], dict[str, Tensor]]
 """``images -> {factor: (n,) reading}``: what an instrument says about each image."""
 
 
+def accuracies(got: dict[str, Tensor], want: dict[str, Tensor]) -> dict[str, float]:
+    """``<factor>_accuracy``: the share of readings equal to the truth, for every factor of ``want``."""
+    return {f"{k}_accuracy": float((got[k] == v).float().mean()) for k, v in want.items()}
+
+
 def table(read: Reader, features: Callable[[Tensor], Tensor], images: Tensor, truth: dict[str, Tensor],
           reference: Tensor, extra: dict[str, tuple[Tensor, dict[str, Tensor]]] | None = None,
-          seed: int = 0) -> list[dict[str, float | str]]:
+          seed: int = 0, score: Callable[[dict[str, Tensor], dict[str, Tensor]], dict[str, float]] = accuracies
+          ) -> list[dict[str, float | str]]:
     """One row per degradation of :data:`DEGRADATIONS` (then one per ``extra`` set: name -> (images,
     truth)): ``condition``, ``fd`` (Frechet distance of the instrument's features to ``reference``, the
-    features of its clean training set) and ``<factor>_accuracy`` for every factor of ``truth`` (class
-    labels ``(n,)``) read by ``read``."""
+    features of its clean training set) and what ``score(readings, truth)`` makes of ``read``'s readings
+    (by default :func:`accuracies`: ``<factor>_accuracy`` for every factor of ``truth``)."""
     rng = torch.Generator().manual_seed(seed)
     sets = {name: (degrade(images, name, rng), truth) for name in DEGRADATIONS}
     sets.update(extra or {})
@@ -87,7 +93,7 @@ def table(read: Reader, features: Callable[[Tensor], Tensor], images: Tensor, tr
     for name, (x, want) in sets.items():
         got = read(x)
         row: dict[str, float | str] = {"condition": name, "fd": frechet_distance(reference, features(x))}
-        row.update({f"{k}_accuracy": float((got[k] == v).float().mean()) for k, v in want.items()})
+        row.update(score(got, want))
         rows.append(row)
     return rows
 
