@@ -68,7 +68,9 @@ def anchors() -> dict[str, Anchor]:
         ),
         *_style_based(),
     ]
-    return {a.key: a for a in rows}
+    from .anchors_translation import translation  # imports Anchor from here: read at call time
+
+    return {a.key: a for a in rows + translation()}
 
 
 # Where the quoted rows of ProGAN and StyleGAN were read: an image of the paper's table on a page that was not

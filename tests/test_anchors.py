@@ -15,7 +15,7 @@ from ganbook.anchors import NONE, anchor, anchors
 from ganbook.experiments import critic_w1, pacgan_toys, wgan_digits
 
 SETTINGS = ("wgan-clipping", "wgan-gp-algorithm1", "wgan-gp-toy-script", "sngan-power-iterations",
-            "pacgan-2d-setup", "pacgan-stacked-setup")
+            "pacgan-2d-setup", "pacgan-stacked-setup", "pix2pix-settings", "cyclegan-settings")
 
 
 def setting(key):
@@ -54,3 +54,20 @@ def test_chapter12_gpu_profile_has_pacgan_networks_and_budget():
         paper["g_layers"], paper["g_hidden"], paper["d_hidden"], paper["d_pieces"], paper["z_dim"])
     assert (config.lr, config.betas[0], config.batch_size) == (paper["lr"], paper["beta1"], paper["batch_size"])
     assert config.steps == paper["epochs"] * paper["training_points"] // paper["batch_size"]
+
+
+def test_chapter17_trains_with_pix2pixs_settings_and_prints_its_tables():
+    from ganbook.experiments import pix2pix_shapes
+
+    paper = setting("pix2pix-settings")
+    for profile in ("smoke", "cpu", "gpu"):
+        config = pix2pix_shapes.Config.for_profile(profile)
+        assert (config.l1_weight, config.lr_g, config.lr_d, config.betas[0]) == (
+            paper["l1_weight"], paper["lr"], paper["lr"], paper["beta1"])
+    rows = [anchor(f"pix2pix-table1-{k}") for k in ("l1", "gan", "cgan", "l1-gan", "l1-cgan", "ground-truth")]
+    assert [r.values["pixel_accuracy"][0] for r in rows] == [0.42, 0.22, 0.57, 0.64, 0.66, 0.80]
+    means = lambda key: {k: m for k, (m, _) in anchor(key).values.items()}  # noqa: E731
+    assert means("pix2pix-table2-70") == means("pix2pix-table1-l1-cgan")  # the same model
+    assert all(r.status == "checked" and "as quoted" not in r.cite() for r in rows)
+    quoted = [r for k, r in anchors().items() if k.startswith("cyclegan-") and k != "cyclegan-settings"]
+    assert len(quoted) == 5 and all(r.status == "quoted" and "as quoted by" in r.cite() for r in quoted)

@@ -38,6 +38,7 @@ from functools import lru_cache
 import torch
 from torch import Tensor
 
+from ..batch import Batch
 from ..errors import DataError
 from .digits import ImageSet
 
@@ -185,6 +186,12 @@ class SceneSet(ImageSet):
         """The first shape's value of factor ``name`` ``(N,)`` (or the background's)."""
         value = self.factors[name]
         return value if value.dim() == 1 else value[:, 0]
+
+    def paired(self, n: int, generator: torch.Generator | None = None) -> Batch:
+        """``n`` scenes and their class maps, drawn together: ``Batch(x=scenes, maps=maps)`` for a translation
+        GAN (pix2pix)."""
+        idx = self._index(n, generator)
+        return Batch(self.images[idx], maps=self.maps[idx])
 
     def to(self, device: torch.device | str) -> "SceneSet":
         """The same scenes with images, labels, factors and maps on ``device``."""
