@@ -57,3 +57,12 @@ def as_batch(out: Tensor | Batch) -> Batch:
     if isinstance(out, Tensor):
         return Batch(out)
     raise TypeError(f"a data source must return a Tensor or a ganbook.batch.Batch, got {type(out).__name__}")
+
+
+def unpaired(a: DataSource, b: DataSource) -> DataSource:
+    """A source that draws ``n`` of domain B and, independently, ``n`` of domain A: ``Batch(x=b, a=a)``, for a
+    translation GAN without pairs (CycleGAN). Both draws come from the trainer's stream, B first."""
+    def draw(n: int, rng: torch.Generator) -> Batch:
+        x = as_batch(b(n, rng)).x
+        return Batch(x, a=as_batch(a(n, rng)).x)
+    return draw
