@@ -27,7 +27,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ...config import ExperimentConfig
 from ...data import shapes
 from ...models.segmenter import CLASSES, Segmenter
 from .. import fcn
@@ -43,16 +42,11 @@ COMMAND = "python -m ganbook train segmenter --out ganbook/assets"
 
 
 @dataclass(frozen=True)
-class SegmenterConfig(ExperimentConfig):
-    """Training sizes; every profile but ``smoke`` trains the shipped instrument."""
+class SegmenterConfig(training.SceneTrainingConfig):
+    """Training sizes over :class:`.training.SceneTrainingConfig`'s; every profile but ``smoke`` trains the
+    shipped instrument."""
 
     epochs: int = 12
-    scenes_per_epoch: int = 10000
-    batch_size: int = 100
-    lr: float = 3e-3
-    weight_decay: float = 1e-4
-    width: int = 16
-    max_noise: float = 0.2  # training degradations: noise std up to this, a 3x3 blur on 40% of scenes
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(epochs=1, scenes_per_epoch=400, width=4),

@@ -24,7 +24,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ...config import ExperimentConfig
 from ...data import shapes
 from ...models.reader import ShapeReader
 from .. import robustness as robust
@@ -39,16 +38,9 @@ COMMAND = "python -m ganbook train shape-reader --out ganbook/assets"
 
 
 @dataclass(frozen=True)
-class ReaderConfig(ExperimentConfig):
-    """Training sizes; every profile but ``smoke`` trains the shipped instrument."""
-
-    epochs: int = 16
-    scenes_per_epoch: int = 10000
-    batch_size: int = 100
-    lr: float = 3e-3
-    weight_decay: float = 1e-4
-    width: int = 16
-    max_noise: float = 0.2  # training degradations: noise std up to this, a 3x3 blur on 40% of scenes
+class ReaderConfig(training.SceneTrainingConfig):
+    """Training sizes (:class:`.training.SceneTrainingConfig`'s defaults); every profile but ``smoke`` trains the
+    shipped instrument."""
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(epochs=1, scenes_per_epoch=400, width=8),

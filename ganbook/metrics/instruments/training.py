@@ -12,6 +12,7 @@ reads back with :func:`load`.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterator
@@ -21,7 +22,23 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from ... import checkpoints
+from ...config import ExperimentConfig
 from ...errors import CheckpointError
+
+
+@dataclass(frozen=True)
+class SceneTrainingConfig(ExperimentConfig):
+    """How an instrument of the shape world trains (the reader, the segmenter): ``epochs`` of
+    ``scenes_per_epoch`` freshly rendered scenes, each batch degraded at random (noise std up to ``max_noise``,
+    a 3x3 blur on 40% of scenes), AdamW. Each instrument states its own sizes over these."""
+
+    epochs: int = 16
+    scenes_per_epoch: int = 10000
+    batch_size: int = 100
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    width: int = 16
+    max_noise: float = 0.2
 
 
 def fit(model: nn.Module, config: Any, batches: Callable[[int], Iterator[tuple[Tensor, Any]]],
