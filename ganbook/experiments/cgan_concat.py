@@ -48,7 +48,8 @@ def build(config: CGANConfig, device: torch.device | str = "cpu") -> Trainer:
     torch.manual_seed(config.seed)
     G = ConditionalGenerator(config.latent_dim, 10, config.width)
     D = (ProjectionDiscriminator if config.projection else ConcatDiscriminator)(config.width, 10)
-    return make_trainer(StandardGame(G, D), mnist5k("train", device).labelled, config, device)  # Batch(images, c=labels)
+    labelled = mnist5k("train", device).labelled  # Batch(images, c=labels)
+    return make_trainer(StandardGame(G, D), labelled, config, device)
 
 
 def labels(per_class: int) -> torch.Tensor:

@@ -118,7 +118,8 @@ def build(problem: Problem, constraint: str, config: CriticW1Config) -> Trainer:
         opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_gp, betas=(0.0, 0.9))
     latent = (lambda n, rng: torch.rand(n, 1, generator=rng)) if problem.uniform_latent else None
     game = wasserstein_game(G, D, constraint, clip=config.clip, gp_weight=config.gp_weight, n_critic=1, latent=latent)
-    return make_trainer(game, problem.sample_p, config, optimizers={"d": opt_d, "g": torch.optim.SGD(G.parameters(), lr=0.0)})
+    optimizers = {"d": opt_d, "g": torch.optim.SGD(G.parameters(), lr=0.0)}  # G never moves
+    return make_trainer(game, problem.sample_p, config, optimizers=optimizers)
 
 
 def held_out(problem: Problem, trainer: Trainer, config: CriticW1Config) -> tuple[Tensor, Tensor]:

@@ -26,57 +26,52 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 
+def _down(c_in: int, c_out: int, norm: bool) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not norm),
+                         nn.BatchNorm2d(c_out) if norm else nn.Identity())
+
+
+def _up(c_in: int, c_out: int, norm: bool) -> nn.Sequential:
+    return nn.Sequential(nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=not norm),
+                         nn.BatchNorm2d(c_out) if norm else nn.Identity())
+
+
 class UNetGenerator(nn.Module):
     """``(n, in_channels, 32, 32)`` -> ``(n, out_channels, 32, 32)`` in [-1, 1]."""
 
     def __init__(self, in_channels: int = 5, out_channels: int = 3, width: int = 32, depth: int = 5,
                  skips: bool = True, dropout: float = 0.5, max_width: int | None = None, stem: bool = False) -> None:
         super().__init__()
+        # the encoder's outputs, outermost first
+        chans = [min(width * 2 ** i, max_width or 8 * width) for i in range(depth)]
+        self.depth, self.skips, self.dropout = depth, skips, dropout
         self.stem = nn.Conv2d(in_channels, width, 3, 1, 1) if stem else None
-        if stem:  # a full-resolution level: the encoder starts from its features, the decoder ends beside them
-            in_channels, out_final = width, out_channels
-            out_channels = width
-        top = max_width or 8 * width
-        chans = [min(width * 2 ** i, top) for i in range(depth)]  # encoder outputs, outermost first
-        self.skips, self.dropout = skips, dropout
-        self.down = nn.ModuleList()
-        for i, c in enumerate(chans):
-            c_in = in_channels if i == 0 else chans[i - 1]
-            norm = 0 < i < depth - 1  # none on the outermost and innermost layers, as the paper's code
-            self.down.append(nn.Sequential(nn.Conv2d(c_in, c, 4, 2, 1, bias=not norm),
-                                           nn.BatchNorm2d(c) if norm else nn.Identity()))
-        self.up = nn.ModuleList()
-        for i in reversed(range(depth)):  # innermost first
-            c_in = chans[i] if (i == depth - 1 or not skips) else 2 * chans[i]
-            c_out = out_channels if i == 0 else chans[i - 1]
-            self.up.append(nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=i == 0))
-            self.add_module(f"up_norm{i}", nn.BatchNorm2d(c_out) if i > 0 else nn.Identity())
-        self.depth = depth
-        self.head = nn.Conv2d(2 * width if skips else width, out_final, 3, 1, 1) if stem else None
+        # no batch norm on the outermost and innermost layers, as the paper's code
+        self.down = nn.ModuleList(_down(chans[i - 1] if i else (width if stem else in_channels), c, 0 < i < depth - 1)
+                                  for i, c in enumerate(chans))
+        self.up = nn.ModuleList(  # innermost first; each doubles the size, reading the encoder's map of its size
+            _up(chans[i] * (2 if skips and i < depth - 1 else 1),
+                chans[i - 1] if i else (width if stem else out_channels), i > 0) for i in reversed(range(depth)))
+        self.head = nn.Conv2d(2 * width if skips else width, out_channels, 3, 1, 1) if stem else None
 
     def forward(self, maps: Tensor) -> Tensor:
         if maps.dim() != 4 or maps.shape[-1] != 2 ** self.depth or maps.shape[-2] != maps.shape[-1]:
             raise ValueError(f"UNetGenerator({self.depth} levels) expects (n, C, {2 ** self.depth}, "
                              f"{2 ** self.depth}) maps, got {tuple(maps.shape)}")
-        h, skips = maps, []
-        if self.stem is not None:
-            h = top = self.stem(maps)
+        h = outer = self.stem(maps) if self.stem is not None else maps
+        skips = []
         for i, block in enumerate(self.down):
-            h = block(h if (i == 0 and self.stem is None) else F.leaky_relu(h, 0.2))
+            h = block(h if i == 0 and self.stem is None else F.leaky_relu(h, 0.2))
             skips.append(h)
-        for k, conv in enumerate(self.up):
-            i = self.depth - 1 - k  # the level this layer returns to
+        for k, block in enumerate(self.up):
             if k > 0 and self.skips:
-                h = torch.cat([h, skips[i]], 1)
-            h = conv(F.relu(h))
-            if i == 0:
-                if self.head is not None:
-                    h = self.head(F.relu(torch.cat([h, top], 1) if self.skips else h))
-                return torch.tanh(h)
-            h = getattr(self, f"up_norm{i}")(h)
-            if k < 3 and self.dropout:
+                h = torch.cat([h, skips[-1 - k]], 1)
+            h = block(F.relu(h))
+            if k < min(3, self.depth - 1) and self.dropout:
                 h = F.dropout(h, self.dropout, training=True)  # noise at training and translating time
-        raise AssertionError("unreachable")
+        if self.head is not None:
+            h = self.head(F.relu(torch.cat([h, outer], 1) if self.skips else h))
+        return torch.tanh(h)
 
 
 class PatchDiscriminator(nn.Module):
