@@ -62,8 +62,8 @@ def test_chapter17_trains_with_pix2pixs_settings_and_prints_its_tables():
     paper = setting("pix2pix-settings")
     for profile in ("smoke", "cpu", "gpu"):
         config = pix2pix_shapes.Config.for_profile(profile)
-        assert (config.l1_weight, config.lr_g, config.lr_d, config.betas[0]) == (
-            paper["l1_weight"], paper["lr"], paper["lr"], paper["beta1"])
+        assert (config.l1_weight, config.betas[0]) == (paper["l1_weight"], paper["beta1"])
+        assert config.lr_g == config.lr_d == 5 * paper["lr"]  # the config says why: a CPU budget
     rows = [anchor(f"pix2pix-table1-{k}") for k in ("l1", "gan", "cgan", "l1-gan", "l1-cgan", "ground-truth")]
     assert [r.values["pixel_accuracy"][0] for r in rows] == [0.42, 0.22, 0.57, 0.64, 0.66, 0.80]
     means = lambda key: {k: m for k, (m, _) in anchor(key).values.items()}  # noqa: E731

@@ -5,8 +5,8 @@ fixes shape, size, place and turn; the colours, the background's grey and the
 anti-aliased edges are G's to invent, as texture is in the paper's labels ->
 photo task. :mod:`ganbook.models.pix2pix`'s U-Net G (with a full-resolution
 first and last level, ``stem``, at this small size) and PatchGAN D in
-:class:`~ganbook.games.pix2pix.Pix2PixGame`, Adam 2e-4 with beta1 0.5 and L1
-weight 100 (the paper's settings). :func:`evaluate` translates the maps of the
+:class:`~ganbook.games.pix2pix.Pix2PixGame`, Adam with beta1 0.5 and L1
+weight 100 (the paper's settings) at five times the paper's rate, 1e-3. :func:`evaluate` translates the maps of the
 world's held-out scenes and lets the shipped segmenter
 (:mod:`ganbook.metrics.instruments.segmenter`) read the results (the
 FCN-score); :func:`objective_rows` and :func:`patch_rows` are the paper's
@@ -37,10 +37,12 @@ CHAPTER = 17
 class Pix2PixConfig(ExperimentConfig):
     """One pix2pix run: networks, objective, optimiser, and how many held-out maps score it."""
 
-    steps: int = 1500
+    steps: int = 600
     batch_size: int = 16
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
+    # five times the paper's 2e-4: L1+cGAN reached class IoU 0.39 after 1,500 steps at 2e-4 and 0.56 after
+    # 600 at 1e-3 (one seed each, stem on)
+    lr_g: float = 1e-3
+    lr_d: float = 1e-3
     betas: tuple[float, float] = (0.5, 0.999)
     width: int = 16  # G's outermost encoder layer; doubling inwards up to max_width
     max_width: int = 64
