@@ -22,7 +22,8 @@ import torch
 
 from ..config import Bound
 from ..data import shapes
-from ..games.pix2pix import ADVERSARIAL, Pix2PixGame
+from ..games.pix2pix import Pix2PixGame, check_objective
+from ..metrics import fcn
 from ..metrics.instruments import segmenter
 from ..models.pix2pix import PatchDiscriminator, UNetGenerator, translate
 from ..train import Trainer
@@ -70,12 +71,11 @@ class Pix2PixConfig(ExperimentConfig):
     def validated(self) -> "Pix2PixConfig":
         """Every field in range; a known adversarial loss; an ImageGAN only on top of three downs."""
         super().validated()
-        if self.adversarial not in ADVERSARIAL:
-            raise ValueError(f"Pix2PixConfig adversarial={self.adversarial!r}: choose one of {', '.join(ADVERSARIAL)}")
-        if self.whole and self.downs != 3:
-            raise ValueError("Pix2PixConfig whole=True needs downs=3 (the last 4x4 map is read whole)")
-        if self.adversarial == "none" and self.l1_weight <= 0:
-            raise ValueError("Pix2PixConfig: with adversarial='none' the l1_weight must be positive")
+        try:  # the game's and the discriminator's own checks, before anything is built
+            check_objective(self.adversarial, self.l1_weight)
+            self.receptive_field
+        except ValueError as err:
+            raise ValueError(f"Pix2PixConfig: {err}") from None
         return self
 
     @property
@@ -102,9 +102,11 @@ def build(config: Pix2PixConfig, device: torch.device | str = "cpu") -> Trainer:
 def noise_spread(G: torch.nn.Module, maps: torch.Tensor, draws: int = 4) -> float:
     """How much G's output moves with its noise: the per-pixel standard deviation over ``draws`` dropout
     draws for the same maps, averaged over pixels (in [-1, 1] units)."""
+    training = G.training
     G.eval()
     with torch.no_grad():
         outs = torch.stack([translate(G, maps, seed=s) for s in range(draws)])
+    G.train(training)
     return float(outs.std(0).mean())
 
 
@@ -115,7 +117,7 @@ def evaluate(trainer: Trainer, config: Pix2PixConfig) -> dict[str, float]:
     test = shapes.world("test")
     maps, real = test.maps[:config.eval_scenes], test.images[:config.eval_scenes]
     fake = trainer.generate(len(maps), condition=maps)
-    out = {k: v for k, v in segmenter.score(segmenter.shipped(), fake, maps).items() if "/" not in k}
+    out = fcn.summary(segmenter.score(segmenter.shipped(), fake, maps))
     out["l1"] = float((fake - real).abs().mean())
     out["noise_spread"] = noise_spread(trainer.G, maps[:100])
     return out
@@ -124,8 +126,8 @@ def evaluate(trainer: Trainer, config: Pix2PixConfig) -> dict[str, float]:
 def ground_truth(config: Pix2PixConfig) -> dict[str, float]:
     """The segmenter on the real held-out scenes of those maps: the tables' "ground truth" row."""
     test = shapes.world("test")
-    scores = segmenter.score(segmenter.shipped(), test.images[:config.eval_scenes], test.maps[:config.eval_scenes])
-    return {k: v for k, v in scores.items() if "/" not in k}
+    return fcn.summary(segmenter.score(segmenter.shipped(), test.images[:config.eval_scenes],
+                                       test.maps[:config.eval_scenes]))
 
 
 def objective_rows(config: Pix2PixConfig) -> list[Pix2PixConfig]:

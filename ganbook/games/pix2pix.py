@@ -28,24 +28,27 @@ from ..train import Trainer
 ADVERSARIAL = ("cgan", "gan", "none")
 
 
+def check_objective(adversarial: str, l1_weight: float) -> None:
+    """ValueError unless ``adversarial`` is one of :data:`ADVERSARIAL` and the objective trains G at all."""
+    if adversarial not in ADVERSARIAL:
+        raise ValueError(f"adversarial must be one of {', '.join(ADVERSARIAL)}, got {adversarial!r}; "
+                         "choose one of those")
+    if adversarial == "none" and l1_weight <= 0:
+        raise ValueError("with no adversarial loss the L1 weight must be positive: G would learn nothing")
+
+
 class Pix2PixGame(Game):
     """Label map -> scene, paired: D's phase (unless ``adversarial="none"``), then G's; batches carry
     ``x`` (the scenes) and ``maps`` (their class maps)."""
 
     def __init__(self, G: nn.Module, D: nn.Module, l1_weight: float = 100.0, adversarial: str = "cgan") -> None:
-        if adversarial not in ADVERSARIAL:
-            raise ValueError(f"adversarial must be one of {', '.join(ADVERSARIAL)}, got {adversarial!r}")
-        if adversarial == "none" and l1_weight <= 0:
-            raise ValueError("with no adversarial loss the L1 weight must be positive: G would learn nothing")
+        check_objective(adversarial, l1_weight)
         self.G, self.D, self.l1_weight, self.adversarial = G, D, l1_weight, adversarial
         self._batch: Any = None  # D's phase's batch, which G's phase translates too
         self.phases = ([Phase("d", "d", self.d_losses)] if adversarial != "none" else []) + [
             Phase("g", "g", self.g_losses)]
 
     # -- how samples are made: from label maps --------------------------------------
-    def conditions(self, n: int) -> Tensor | None:
-        return None  # :meth:`inputs` renders maps of fresh scenes
-
     def inputs(self, n: int, rng: torch.Generator, condition: Tensor | None = None,
                z: Tensor | None = None) -> dict[str, Tensor]:
         """The class maps to translate: ``condition`` ``(n, 32, 32)`` if given, else the maps of ``n`` fresh

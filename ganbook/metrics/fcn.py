@@ -52,6 +52,15 @@ def scores(matrix: Tensor) -> dict[str, float]:
     return out
 
 
+SUMMARY = ("pixel_accuracy", "class_accuracy", "class_iou")
+"""The three numbers the papers' tables print."""
+
+
+def summary(result: dict[str, float]) -> dict[str, float]:
+    """The :data:`SUMMARY` numbers of a :func:`scores` result, without the per-class ones."""
+    return {k: result[k] for k in SUMMARY}
+
+
 def fcn_score(segment: Callable[[Tensor], Tensor], images: Tensor, labels: Tensor, n_classes: int, batch: int = 500) -> dict[str, float]:
     """The FCN-score of ``images`` ``(n, 3, H, W)`` against their label maps ``labels`` ``(n, H, W)``:
     ``segment(x)`` gives ``(n, n_classes, H, W)`` logits; one confusion matrix over all pixels (:func:`scores`)."""

@@ -80,7 +80,7 @@ class PatchDiscriminator(nn.Module):
     def __init__(self, in_channels: int, width: int = 32, downs: int = 2, whole: bool = False) -> None:
         super().__init__()
         if whole and downs != 3:
-            raise ValueError("an ImageGAN (whole=True) needs downs=3: its last 4x4 convolution reads a 4x4 map")
+            raise ValueError("whole=True needs downs=3: an ImageGAN's last 4x4 convolution reads a 4x4 map")
         layers: list[nn.Module] = []
         c_in = in_channels
         if downs == 0:  # PixelGAN: 1x1 convolutions only

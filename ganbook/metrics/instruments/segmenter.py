@@ -71,7 +71,7 @@ def score(model: Segmenter, images: Tensor, maps: Tensor) -> dict[str, float]:
 
 def _scores(got: dict[str, Tensor], want: dict[str, Tensor]) -> dict[str, float]:
     s = fcn.scores(fcn.confusion(want["map"], got["map"], len(CLASSES)))
-    return {k: s[k] for k in ("pixel_accuracy", "class_accuracy", "class_iou")}
+    return fcn.summary(s)
 
 
 def robustness(model: Segmenter, data: shapes.SceneSet, reference: Tensor | None = None
@@ -110,8 +110,7 @@ def evaluate_model(model: Segmenter) -> dict[str, Any]:
     test = shapes.world("test")
     result = score(model, test.images, test.maps)
     named = {f"iou_{CLASSES[int(k.split('/')[1])]}": v for k, v in result.items() if k.startswith("iou/")}
-    summary = {k: result[k] for k in ("pixel_accuracy", "class_accuracy", "class_iou")}
-    return {**summary, **named, "robustness": robustness(model, test)}
+    return {**fcn.summary(result), **named, "robustness": robustness(model, test)}
 
 
 def save(model: Segmenter, result: dict[str, Any], config: SegmenterConfig, path: str | Path,
