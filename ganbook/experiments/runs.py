@@ -114,9 +114,9 @@ def sweep(run_one: Callable[[Any], dict[str, Any]], configs: list[Any] | dict[st
     whatever else its chapter plots). ``run_one`` must be a module-level function (or a partial of one).
     """
     pairs = list(configs.items()) if isinstance(configs, dict) else [(getattr(c, "label", None), c) for c in configs]
-    jobs = [(run_one, label, c if seeds is None else replace(c, seed=s)) for label, c in pairs
-            for s in ([None] if seeds is None else seeds)]
-    return parallel_map(_sweep_job, jobs, workers, progress, desc)
+    if seeds is not None:
+        pairs = [(label, replace(c, seed=s)) for label, c in pairs for s in seeds]
+    return parallel_map(_sweep_job, [(run_one, label, c) for label, c in pairs], workers, progress, desc)
 
 
 def _sweep_job(run_one: Callable[[Any], dict[str, Any]], label: str | None, config: Any) -> dict[str, Any]:
