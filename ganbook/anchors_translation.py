@@ -16,15 +16,24 @@ CITYSCAPES = ("Cityscapes labels -> photo at 256x256, FCN-8s trained on real pho
               "per-pixel accuracy, mean per-class accuracy, mean class IoU")
 
 
-def _fcn(key: str, label: str, source: str, scores: tuple[float, float, float], status: str, read_at: str) -> Anchor:
+PHOTO_TO_LABELS = ("Cityscapes photo -> labels at 256x256: the generated label image's colours read as classes and "
+                   "compared with the true labels; per-pixel accuracy, mean per-class accuracy, mean class IoU")
+CYCLEGAN_ISSUE = ("junyanz/pytorch-CycleGAN-and-pix2pix issue #150, which quotes the paper's photo -> labels "
+                  "CycleGAN row as (0.58, 0.22, 0.16), and a third-party note of the paper's PDF")
+
+
+def _fcn(key: str, label: str, source: str, scores: tuple[float, float, float], status: str, read_at: str,
+         direction: str = "labels -> photo") -> Anchor:
     nan = float("nan")
     values = dict(zip(("pixel_accuracy", "class_accuracy", "class_iou"), ((v, nan) for v in scores)))
-    return Anchor(key=key, description=f"{label}: FCN-score, labels -> photo", values=values,
-                  spread="none published", source=source, setting=CITYSCAPES, status=status, read_at=read_at)
+    setting = CITYSCAPES if direction == "labels -> photo" else PHOTO_TO_LABELS
+    return Anchor(key=key, description=f"{label}: {'FCN-score' if setting is CITYSCAPES else 'scores'}, "
+                  f"{direction}", values=values, spread="none published", source=source, setting=setting,
+                  status=status, read_at=read_at)
 
 
 def translation() -> list[Anchor]:
-    """pix2pix's Tables 1 and 2 (checked) and CycleGAN's Tables 2 and 4 (quoted) and settings (checked)."""
+    """pix2pix's Tables 1 and 2 (checked); CycleGAN's Tables 2, 3 and 4 (quoted, where found) and settings (checked)."""
     table1 = {"l1": ("L1", (0.42, 0.15, 0.11)), "gan": ("GAN", (0.22, 0.05, 0.01)),
               "cgan": ("cGAN", (0.57, 0.22, 0.16)), "l1-gan": ("L1+GAN", (0.64, 0.20, 0.15)),
               "l1-cgan": ("L1+cGAN", (0.66, 0.23, 0.17)), "ground-truth": ("ground truth", (0.80, 0.26, 0.21))}
@@ -44,6 +53,10 @@ def translation() -> list[Anchor]:
           for k, (label, s) in table2.items()),
         *(_fcn(f"cyclegan-{k}", label, f"Zhu et al. 2017 (CycleGAN), {table}, row {label}", s, "quoted",
                CYCLEGAN_NOTE) for k, (label, s, table) in cyclegan.items()),
+        _fcn("cyclegan-table3-cyclegan", "CycleGAN", "Zhu et al. 2017 (CycleGAN), Table 3, row CycleGAN",
+             (0.58, 0.22, 0.16), "quoted", CYCLEGAN_ISSUE, "photo -> labels"),
+        _fcn("cyclegan-table3-pix2pix", "pix2pix (paired)", "Zhu et al. 2017 (CycleGAN), Table 3, row pix2pix",
+             (0.85, 0.40, 0.32), "quoted", CYCLEGAN_NOTE, "photo -> labels"),
         Anchor(key="pix2pix-settings", description="pix2pix: the paper's objective and optimiser",
                values={"l1_weight": (100.0, nan), "lr": (2e-4, nan), "beta1": (0.5, nan)}, spread=NONE,
                source="Isola et al. 2017 (pix2pix), sections 3 and 4: lambda = 100, Adam lr 0.0002, beta1 0.5",
