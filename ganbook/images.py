@@ -61,3 +61,19 @@ def side_by_side(batches: Sequence[Tensor], titles: Sequence[str], nrow: int = 1
         show_grid(images, nrow, title, ax=ax)
     fig.tight_layout()
     return fig
+
+
+def labelled_rows(rows: dict[str, Tensor], size: float = 0.55) -> Figure:
+    """One row of images per entry of ``rows`` (each ``(n, C, H, W)``, the same ``n``), its key written to
+    its left: a translation's input, each model's output and the real image, column by column."""
+    n = max(len(images) for images in rows.values())
+    fig, axes = plt.subplots(len(rows), 1, figsize=(size * n + 1.8, size * len(rows) + 0.2), squeeze=False)
+    for ax, (label, images) in zip(axes[:, 0], rows.items()):
+        show_grid(images, n, ax=ax)
+        ax.axis("on")
+        ax.set_xticks([]); ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.subplots_adjust(left=0.22, hspace=0.08)
+    return fig

@@ -53,6 +53,23 @@ SPLIT_SEEDS = {"train": 1401, "test": 1402}
 SIZES = {"train": 10000, "test": 2000}
 
 
+MAP_PALETTE = torch.tensor([[-1.0, -1.0, -1.0], [1.0, -1.0, -1.0], [-1.0, 1.0, -1.0], [-1.0, -1.0, 1.0],
+                            [1.0, 1.0, -1.0]])
+"""A label map's colours in [-1, 1]: background black, circle red, square green, triangle blue, star yellow."""
+
+
+def paint_maps(maps: Tensor) -> Tensor:
+    """Class maps ``(n, H, W)`` as colour label images ``(n, 3, H, W)`` (:data:`MAP_PALETTE`), as Cityscapes'
+    label images are: how chapter 18 feeds maps to CycleGAN and how the chapters draw them."""
+    return MAP_PALETTE[maps.long()].permute(0, 3, 1, 2).contiguous()
+
+
+def read_maps(images: Tensor) -> Tensor:
+    """Colour label images ``(n, 3, H, W)`` back to class maps ``(n, H, W)``: each pixel's nearest palette colour."""
+    distance = ((images[:, None] - MAP_PALETTE[None, :, :, None, None]) ** 2).sum(2)
+    return distance.argmin(1)
+
+
 def radius(size: Tensor, objects: int) -> Tensor:
     """A shape's radius as a share of the image side: ``0.14 + 0.14 size``, times 0.7 in a two-shape scene."""
     return (0.14 + 0.14 * size) * (1.0 if objects == 1 else 0.7)

@@ -45,7 +45,7 @@ class CycleGANGame(Game):
         self.source_a = source_a  # where :meth:`inputs` draws A-images to translate
         self.cycle_weight, self.identity_share = cycle_weight, identity_share
         self.gan, self.forward, self.backward = gan, forward, backward
-        self.pools = {"a": ReplayBuffer(pool, 0.5), "b": ReplayBuffer(pool, 0.5)}
+        self.pools = {"a": ReplayBuffer(pool, 0.5), "b": ReplayBuffer(pool, 0.5)} if pool else {}  # 0: no pool
         self._made: dict[str, Tensor] = {}  # this step's real images and translations, for D's phase
         self.phases = [Phase("g", "g", self.g_losses)] + ([Phase("d", "d", self.d_losses)] if gan else [])
 
@@ -97,6 +97,7 @@ class CycleGANGame(Game):
     def d_losses(self, t: Trainer) -> dict[str, Tensor]:
         """Each D's least-squares loss: its domain's real images against pooled translations."""
         made = self._made
-        fake_a, fake_b = self.pools["a"].mix(made["fake_a"], t.rng), self.pools["b"].mix(made["fake_b"], t.rng)
+        fake_a, fake_b = ((self.pools[k].mix(made[f"fake_{k}"], t.rng) if self.pools else made[f"fake_{k}"])
+                          for k in ("a", "b"))
         return {"a": d_loss_least_squares(as_logits(self.D_a(made["a"])), as_logits(self.D_a(fake_a))),
                 "b": d_loss_least_squares(as_logits(self.D_b(made["b"])), as_logits(self.D_b(fake_b)))}
