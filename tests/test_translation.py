@@ -92,3 +92,17 @@ def test_a_smoke_cyclegan_is_scored_and_seeded(pair, keys):
     assert set(first["metrics"]) == keys and first["metrics"] == again["metrics"]
     assert all(np.isfinite(v) for v in first["metrics"].values())
     assert first["trips"]["aba"].shape == (8, 3 if pair == "shapes" else 1, 32, 32)
+
+
+def test_chroma_and_copied_map_colours_tell_a_copied_map_from_a_real_scene():
+    test = shapes.world("test")
+    maps, scenes = test.maps[:200], test.images[:200]
+    painted = shapes.paint_maps(maps)
+    assert translation.map_colour_kept(painted, maps) == 1.0
+    # real scenes draw each shape in a random one of six hues: about one shape pixel in six (or fewer, for
+    # the hues no palette colour is nearest to) lands on its class's own map colour
+    assert 0.05 < translation.map_colour_kept(scenes, maps) < 0.3
+    assert translation.chroma(painted, maps) == 2.0  # the palette's colours are pure
+    grey = torch.zeros_like(scenes)
+    assert translation.chroma(grey, maps) == 0.0
+    assert 0.8 < translation.chroma(scenes, maps) < 2.0

@@ -101,3 +101,10 @@ def map_colour_kept(images: torch.Tensor, maps: torch.Tensor) -> float:
     map's colours, about one in six for real scenes, whose hues are drawn at random."""
     shape = maps > 0
     return float((shapes.read_maps(images)[shape] == maps[shape]).float().mean())
+
+
+def chroma(images: torch.Tensor, maps: torch.Tensor) -> float:
+    """How vivid the shape pixels (class > 0 in ``maps``) of ``images`` are: their mean chroma, the largest
+    minus the smallest of the three channels (pixels in [-1, 1]: 0 for a grey, 2 for a pure colour)."""
+    spread = images.amax(1) - images.amin(1)
+    return float(spread[maps > 0].mean())
