@@ -1,0 +1,28 @@
+"""The exercises of chapters 17-18, as the chapters write them, on a few steps of the smoke profile."""
+
+import dataclasses
+
+from ganbook.experiments import cyclegan, pix2pix_shapes
+
+profile = "smoke"
+
+
+def test_chapter17_paper_rate_l1_weight_and_no_dropout():
+    config = pix2pix_shapes.Config.for_profile(profile, steps=2, eval_scenes=16)
+    for changed in (dataclasses.replace(config, lr_g=2e-4, lr_d=2e-4), dataclasses.replace(config, l1_weight=10.0),
+                    dataclasses.replace(config, l1_weight=1000.0)):
+        result = pix2pix_shapes.run_one(changed)
+        assert {"class_iou", "pixel_accuracy", "class_accuracy"} <= set(result["metrics"])
+        assert result["samples"].shape == (8, 3, 32, 32)
+    quiet = pix2pix_shapes.run_one(dataclasses.replace(config, dropout=0.0))
+    assert quiet["metrics"]["noise_spread"] == 0.0  # "0 by construction", as the exercise says
+
+
+def test_chapter18_longer_without_identity_weaker_cycle_and_no_pool():
+    config = cyclegan.Config.for_profile(profile, steps=2, eval_scenes=16)
+    [longer] = cyclegan.run([dataclasses.replace(config, identity_share=0.0, steps=4 * config.steps)], 1,
+                            progress=False)
+    assert longer["variant"] == "CycleGAN, no identity term" and "class_iou" in longer["metrics"]
+    for changed in (dataclasses.replace(config, cycle_weight=1.0), dataclasses.replace(config, pool=0)):
+        [row] = cyclegan.run([changed], 1, progress=False)
+        assert set(row["trips"]) == {"ab", "aba", "ba", "bab"} and "cycle_a" in row["metrics"]
