@@ -77,3 +77,15 @@ def labelled_rows(rows: dict[str, Tensor], size: float = 0.55) -> Figure:
         ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.subplots_adjust(left=0.22, hspace=0.08)
     return fig
+
+
+def clip_frames(rows: dict[str, Tensor], size: float = 0.55, dpi: int = 80) -> list[bytes]:
+    """One PNG per time step of clips ``(n, T, C, H, W)``: frame ``t`` of every clip, one row per entry of
+    ``rows`` (:func:`labelled_rows`), for a player (:func:`ganbook.widgets.frame_slider`)."""
+    from .plot import to_png
+
+    frames = {clips.shape[1] for clips in rows.values()}
+    if len(frames) != 1:
+        raise ValueError(f"every row needs clips of the same length, got lengths {sorted(frames)}")
+    return [to_png(labelled_rows({k: v[:, t] for k, v in rows.items()}, size), dpi=dpi)
+            for t in range(frames.pop())]

@@ -1,8 +1,9 @@
-"""The exercises of chapters 17-18, as the chapters write them, on a few steps of the smoke profile."""
+"""The exercises of chapters 17-18 and 22, as the chapters write them, on a few steps of the smoke profile."""
 
 import dataclasses
 
-from ganbook.experiments import cyclegan, pix2pix_shapes
+from ganbook.experiments import cyclegan, pix2pix_shapes, video_gans
+from ganbook.models.video import PretrainedFrames
 
 profile = "smoke"
 
@@ -26,3 +27,16 @@ def test_chapter18_longer_without_identity_weaker_cycle_and_no_pool():
     for changed in (dataclasses.replace(config, cycle_weight=1.0), dataclasses.replace(config, pool=0)):
         [row] = cyclegan.run([changed], 1, progress=False)
         assert set(row["trips"]) == {"ab", "aba", "ba", "bab"} and "cycle_a" in row["metrics"]
+
+
+def test_chapter22_without_the_image_d_frames_from_scratch_and_longer_clips():
+    config = video_gans.Config.for_profile(profile, steps=2, eval_clips=8)
+    [plain] = video_gans.run([dataclasses.replace(config, image_d=False)], 1, progress=False)
+    assert plain["variant"] == "MoCoGAN without the image D" and "both_kept" in plain["metrics"]
+    assert "D_image" not in video_gans.build(dataclasses.replace(config, image_d=False)).game.networks()
+    [longer] = video_gans.run([dataclasses.replace(config, frames=16)], 1, progress=False)
+    assert longer["clips"].shape[1] == 16 and "speed_w1" in longer["metrics"]
+    [scratch] = video_gans.run([dataclasses.replace(config, frames_from="scratch")], 1, progress=False)
+    assert set(scratch["content_motion"]) == {"content", "motion"}
+    assert not any(isinstance(m, PretrainedFrames)
+                   for m in video_gans.build(dataclasses.replace(config, frames_from="scratch")).game.G.modules())

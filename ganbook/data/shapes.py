@@ -243,10 +243,11 @@ def world(split: str = "train", size: int = 32, objects: int = 1, device: torch.
     return data if str(device) == "cpu" else data.to(device)
 
 
-def clips(n: int, frames: int, seed: int, size: int = 32, objects: int = 1) -> tuple[Tensor, dict[str, Tensor]]:
-    """``n`` clips ``(n, frames, 3, size, size)`` in which every shape drifts and turns at a steady speed,
-    bouncing off the borders; and the factors of every frame (each ``(n, frames, objects)``)."""
-    rng = torch.Generator().manual_seed(seed)
+def moving_clips(n: int, frames: int, rng: torch.Generator, size: int = 32, objects: int = 1
+                 ) -> tuple[Tensor, dict[str, Tensor]]:
+    """``n`` clips ``(n, frames, 3, size, size)`` drawn with ``rng``, in which every shape drifts and turns at a
+    steady speed (up to 0.06 of the image side per frame), bouncing off the borders; and the factors of every
+    frame (each ``(n, frames, objects)``)."""
     start = sample_factors(n, rng, objects)
     velocity = (torch.rand(2, n, objects, generator=rng) * 2 - 1) * 0.06  # image sides per frame
     spin = (torch.rand(n, objects, generator=rng) * 2 - 1) * 0.08 * (start["shape"] != 0)
@@ -263,3 +264,21 @@ def clips(n: int, frames: int, seed: int, size: int = 32, objects: int = 1) -> t
         per_frame.append(f)
     factors = {k: torch.stack([f[k] for f in per_frame], 1) for k in ("shape", "hue", "size", "x", "y", "rotation")}
     return torch.stack(out, 1), factors
+
+
+def clips(n: int, frames: int, seed: int, size: int = 32, objects: int = 1) -> tuple[Tensor, dict[str, Tensor]]:
+    """:func:`moving_clips` from ``seed``: the same clips on every machine."""
+    return moving_clips(n, frames, torch.Generator().manual_seed(seed), size, objects)
+
+
+@dataclass(frozen=True)
+class ClipSource:
+    """A data source of clips ``(n, frames, 3, size, size)`` rendered on the fly from the trainer's random
+    stream (:func:`moving_clips`), so that no clip data set ever sits in memory: chapter 22's real videos."""
+
+    frames: int = 16
+    size: int = 32
+    objects: int = 1
+
+    def __call__(self, n: int, rng: torch.Generator) -> Tensor:
+        return moving_clips(n, self.frames, rng, self.size, self.objects)[0]
