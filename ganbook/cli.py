@@ -12,6 +12,7 @@ train together (:mod:`ganbook.distributed`) and rank 0 writes.
 from __future__ import annotations
 
 import argparse
+import textwrap
 import inspect
 import sys
 from pathlib import Path
@@ -37,9 +38,10 @@ def _experiment(name: str) -> ModuleType:
 def _format(metrics: dict[str, Any]) -> str:
     """``key=value`` for every number; an instrument's robustness table (a list of rows) follows as a table."""
     line = "  ".join(f"{k}={v:.4f}" for k, v in metrics.items() if k != "robustness")
-    if metrics.get("robustness"):
-        line += ("\nrobustness (held-out real data, degraded; FD of the features to the clean training set):\n"
-                 + format_table(metrics["robustness"]))
+    rows = metrics.get("robustness")
+    if rows:
+        fd = "; FD of the features to the clean training set" if "fd" in rows[0] else ""
+        line += f"\nrobustness (held-out real data, degraded{fd}):\n" + format_table(rows)
     return line
 
 
@@ -171,8 +173,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     names = ", ".join(registry())
-    t = sub.add_parser("train", help="train a model and write its checkpoint and manifest",
-                       description=f"Train one of the book's models: {names}.")
+    listing = textwrap.fill(f"Train one of the book's models: {names}.", 79, break_on_hyphens=False)
+    t = sub.add_parser("train", help="train a model and write its checkpoint and manifest", description=listing,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)  # names whole, not split at "-"
     t.add_argument("name", help=f"model to train: {names}")
     t.add_argument("--profile", default=None, help=f"run size: {', '.join(profiles.PROFILES)} (default: $GANBOOK_PROFILE, else auto)")
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

@@ -210,12 +210,16 @@ def run_one(config: VideoConfig) -> dict[str, Any]:
     return out
 
 
+def means(results: list[dict[str, Any]]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Mean and standard error over seeds of each of :data:`SCORES`, per model (:func:`.runs.summary`)."""
+    return summary(results, tuple(SCORES), spread="se")
+
+
 def table(results: list[dict[str, Any]], real: dict[str, float]) -> pd.DataFrame:
     """One row per model, "mean +- s.e. (seeds)" of each of :data:`SCORES`, then the ``real`` clips' row and
     MoCoGAN's Table 1 ACD on its shape-motion data (quoted) beside each row it has."""
-    means = summary(results, tuple(SCORES), spread="se")
     rows = {}
-    for name, row in means.items():
+    for name, row in means(results).items():
         seeds = sum(r["variant"] == name for r in results)
         rows[name] = {SCORES[k]: f"{m:.3f} ± {se:.3f} ({seeds})" if np.isfinite(se) else f"{m:.3f} (1)"
                       for k, (m, se) in row.items()}
@@ -249,8 +253,8 @@ def agreement_table(results: list[dict[str, Any]]) -> pd.DataFrame:
 def compare(results: list[dict[str, Any]], key: str, a: str, b: str) -> int:
     """+1 if ``a``'s mean ``key`` is above ``b``'s by more than two standard errors of the difference, -1 if
     below, 0 if closer than that (one seed each: by the sign alone)."""
-    means = summary(results, (key,), spread="se")
-    (ma, sa), (mb, sb) = means[a][key], means[b][key]
+    table = summary(results, (key,), spread="se")
+    (ma, sa), (mb, sb) = table[a][key], table[b][key]
     noise = 2 * np.sqrt(np.nan_to_num(sa) ** 2 + np.nan_to_num(sb) ** 2)
     return 1 if ma - mb > noise else -1 if mb - ma > noise else 0
 
