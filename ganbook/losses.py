@@ -146,6 +146,28 @@ def info_nll(code_class: Tensor, code_cont: Tensor, q_class_logits: Tensor, q_co
     return nll
 
 
+def d_loss_matching_aware(real_logits: Tensor, wrong_logits: Tensor, fake_logits: Tensor) -> Tensor:
+    r"""The matching-aware discriminator of text-to-image GANs (Reed et al., 2016; StackGAN's code): D scores
+    an image *with* a caption, and a real image with another image's caption counts as fake.
+
+    .. math:: L_D = \mathbb{E}[\operatorname{softplus}(-l_{real,\,right})]
+              + \tfrac12 \big(\mathbb{E}[\operatorname{softplus}(l_{real,\,wrong})]
+              + \mathbb{E}[\operatorname{softplus}(l_{fake,\,right})]\big)
+
+    (StackGAN's weights: the wrong pairs and the fakes share the fake half).
+    """
+    return F.softplus(-real_logits).mean() + 0.5 * (F.softplus(wrong_logits).mean() + F.softplus(fake_logits).mean())
+
+
+def kl_conditioning(mu: Tensor, logvar: Tensor) -> Tensor:
+    r"""StackGAN's conditioning-augmentation term: the KL divergence of :math:`N(\mu, \operatorname{diag}\sigma^2)`
+    from :math:`N(0, I)`, averaged over the batch and the dimensions as the authors' PyTorch code does.
+
+    .. math:: L_{KL} = -\tfrac12\, \operatorname{mean}\big(1 + \log\sigma^2 - \mu^2 - \sigma^2\big)
+    """
+    return -0.5 * (1 + logvar - mu ** 2 - logvar.exp()).mean()
+
+
 def value_function(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
     r"""The GAN value :math:`V(G, D) = \mathbb{E}[\log D(x)] + \mathbb{E}[\log(1 - D(G(z)))]`."""
     return -d_loss_bce(real_logits, fake_logits)

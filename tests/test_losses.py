@@ -99,3 +99,17 @@ def test_feature_matching_by_hand_and_shape_check():
     assert losses.g_loss_feature_matching(real, fake).item() == pytest.approx(1.0 + 4.0)
     with pytest.raises(ValueError, match="feature matching"):
         losses.g_loss_feature_matching(real, torch.zeros(3, 5))
+
+
+def test_matching_aware_and_conditioning_terms_match_their_formulas():
+    real, wrong, fake = torch.tensor([2.0, -1.0]), torch.tensor([0.5, 1.5]), torch.tensor([-3.0, 0.0])
+    log_d = lambda v: math.log(1 / (1 + math.exp(-v)))  # noqa: E731
+    naive = (-(log_d(2.0) + log_d(-1.0)) / 2
+             - 0.5 * ((math.log(1 - 1 / (1 + math.exp(-0.5))) + math.log(1 - 1 / (1 + math.exp(-1.5)))) / 2
+                      + (math.log(1 - 1 / (1 + math.exp(3.0))) + math.log(0.5)) / 2))
+    assert float(losses.d_loss_matching_aware(real, wrong, fake)) == pytest.approx(naive, rel=1e-6)
+    mu, logvar = torch.tensor([[0.5, -1.0]]), torch.tensor([[0.2, -0.4]])
+    # KL(N(m, s^2) || N(0, 1)) = log(1/s) + (s^2 + m^2) / 2 - 1/2 per dimension, averaged here
+    kl = [math.log(1 / math.exp(lv / 2)) + (math.exp(lv) + m ** 2) / 2 - 0.5 for m, lv in ((0.5, 0.2), (-1.0, -0.4))]
+    assert float(losses.kl_conditioning(mu, logvar)) == pytest.approx(sum(kl) / 2, rel=1e-6)
+    assert float(losses.kl_conditioning(torch.zeros(3, 4), torch.zeros(3, 4))) == 0.0

@@ -84,8 +84,9 @@ def _extent(size: Tensor, objects: int) -> Tensor:
 def sample_factors(n: int, rng: torch.Generator, objects: int = 1) -> dict[str, Tensor]:
     """Random factors for ``n`` scenes of ``objects`` shapes: each ``(n, objects)``, background ``(n,)``.
 
-    Two shapes are placed apart (their centres at least the sum of their
-    reaches, after up to 20 redraws of the second one's place).
+    Two shapes never overlap: their centres are at least the sum of their
+    reaches apart (up to 20 redraws of the second one's place; then pairs of
+    large shapes that still do not fit go to opposite walls, or corners).
     """
     if objects not in (1, 2):
         raise DataError(f"a scene holds 1 or 2 shapes, got objects={objects}")
@@ -106,6 +107,18 @@ def sample_factors(n: int, rng: torch.Generator, objects: int = 1) -> dict[str, 
                 break
             nx, ny = place()
             x[close, 1], y[close, 1] = nx[close, 1], ny[close, 1]
+        # pairs of large shapes that still overlap go side by side on a random axis, at opposite walls (the
+        # first shape's wall at random), their other coordinate free; if even that cannot part them, corner to
+        # corner
+        close = torch.hypot(x[:, 0] - x[:, 1], y[:, 0] - y[:, 1]) < reach.sum(1)
+        flip = torch.rand(2, n, generator=rng) < 0.5  # which wall the first shape takes, on each axis
+        along_x = torch.rand(n, generator=rng) < 0.5
+        diagonal = 1 - reach.sum(1) < reach.sum(1)
+        for axis, coord in enumerate((x, y)):
+            first = torch.where(flip[axis], 1 - reach[:, 0], reach[:, 0])
+            second = torch.where(flip[axis], reach[:, 1], 1 - reach[:, 1])
+            walls = close & (diagonal | (along_x if axis == 0 else ~along_x))
+            coord[walls, 0], coord[walls, 1] = first[walls], second[walls]
     rotation = torch.rand(n, objects, generator=rng) * (shape != 0)
     return {"shape": shape, "hue": hue, "size": size, "x": x, "y": y, "rotation": rotation,
             "background": torch.randint(len(BACKGROUNDS), (n,), generator=rng),

@@ -104,8 +104,9 @@ def worst(rows: list[dict[str, float | str]], key: str, conditions: tuple[str, .
 
 
 def format_table(rows: list[dict[str, float | str]]) -> str:
-    """``rows`` of :func:`table` as aligned text: one line per condition, FD then each accuracy."""
-    keys = ["fd"] + [k for k in rows[0] if k not in ("condition", "fd")]
+    """``rows`` of :func:`table` as aligned text: one line per condition, FD (if the rows have one) then each
+    other number."""
+    keys = (["fd"] if "fd" in rows[0] else []) + [k for k in rows[0] if k not in ("condition", "fd")]
     width = max(len(str(r["condition"])) for r in rows)
     head = f"{'condition':<{width}}  " + "  ".join(f"{k.replace('_accuracy', ' acc'):>14}" for k in keys)
     lines = [head] + [f"{str(r['condition']):<{width}}  " + "  ".join(f"{float(r[k]):>14.3f}" for k in keys)

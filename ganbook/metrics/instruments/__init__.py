@@ -4,6 +4,9 @@
   (chapters 5-13's FD, precision, recall and class coverage);
 - :mod:`.shape_reader`: every factor of a shape-world scene and a 64-d feature
   space (chapters 14 on);
+- :mod:`.segmenter`: the class of every pixel of a scene (chapters 17-18's FCN-score);
+- :mod:`.text_encoder`: caption and scene encoders trained with AttnGAN's DAMSM
+  (chapter 21's conditioning and R-precision);
 - :mod:`.training`: how ``python -m ganbook train NAME`` trains and saves one.
 
 Each holds its weights to one rule: it reads degraded real images (pixel noise,

@@ -1,0 +1,132 @@
+"""The text-to-image game of chapter 21: StackGAN's matching-aware discriminators, conditioning augmentation's
+KL term, and AttnGAN's DAMSM term on the generator.
+
+Batches carry 64-pixel scenes ``x`` and their captions' word rows ``tokens``.
+The shipped text encoder (frozen; :mod:`ganbook.metrics.instruments.text_encoder`)
+turns each caption into word and sentence features. G (:class:`TextGenerator`)
+makes one image per stage; each stage's D scores real images with their own
+captions, real images with another image's caption (the batch rolled by one,
+as StackGAN's code does) and fakes with theirs:
+
+.. math:: \\mathcal L_D = \\sum_s \\ell_{match}\\big(D_s(x_s, e), D_s(x_s, e'), D_s(G_s(z, c), e)\\big),\\qquad
+   \\mathcal L_G = \\sum_s -\\mathbb E \\log\\sigma(D_s(G_s(z, c), e)) + \\lambda_{KL} L_{KL}
+   + \\lambda_{DAMSM} L_{DAMSM}(G_{last})
+
+(:func:`ganbook.losses.d_loss_matching_aware`, :func:`ganbook.losses.kl_conditioning`,
+:mod:`ganbook.metrics.damsm`). Stages train together, as AttnGAN's do; StackGAN
+trains stage I first and then stage II on its frozen output.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from ..game import Game, Phase
+from ..losses import d_loss_matching_aware, g_loss_nonsaturating, kl_conditioning
+from ..metrics import damsm
+from ..models.text import ConditioningAugmentation, MatchingEncoders
+from ..train import Trainer
+
+
+class TextGenerator(nn.Module):
+    """Sentence features -> ``c`` (conditioning augmentation, or a plain linear map without it) -> one image
+    per stage. ``stages``: ``{32: StageIGenerator, 64: StageIIGenerator}`` or ``{64: OneStageGenerator}``."""
+
+    def __init__(self, stages: dict[int, nn.Module], sentence_dim: int, c_dim: int, z_dim: int,
+                 augment: bool = True) -> None:
+        super().__init__()
+        self.stages = nn.ModuleDict({str(k): v for k, v in stages.items()})
+        self.augment, self.z_dim, self.c_dim = augment, z_dim, c_dim
+        self.condition = ConditioningAugmentation(sentence_dim, c_dim) if augment else nn.Linear(sentence_dim, c_dim)
+
+    def forward(self, z: Tensor, sentence: Tensor, words: Tensor, mask: Tensor,
+                eps: Tensor | None = None) -> tuple[dict[int, Tensor], Tensor, Tensor]:
+        """Images by size, and the conditioning Gaussian's ``mu`` and ``logvar`` (zeros without augmentation)."""
+        if self.augment:
+            c, mu, logvar = self.condition(sentence, eps)
+        else:
+            c = self.condition(sentence)
+            mu = logvar = torch.zeros_like(c)
+        sizes = sorted(int(k) for k in self.stages)
+        out = {sizes[0]: self.stages[str(sizes[0])](z, c)}
+        if len(sizes) == 2:
+            second = self.stages[str(sizes[1])]
+            attention = getattr(second, "attention", None) is not None
+            out[sizes[1]] = second(out[sizes[0]], c, words, mask) if attention else second(out[sizes[0]], c)
+        return out, mu, logvar
+
+
+def shrink(images: Tensor, size: int) -> Tensor:
+    """64-pixel images averaged down to ``size`` pixels (the real images each stage's D sees)."""
+    factor = images.shape[-1] // size
+    return images if factor == 1 else nn.functional.avg_pool2d(images, factor)
+
+
+class TextToImageGame(Game):
+    """G (:class:`TextGenerator`) against one matching-aware D per stage, captions encoded by ``encoders``."""
+
+    def __init__(self, G: TextGenerator, D: nn.ModuleDict, encoders: MatchingEncoders, kl_weight: float = 2.0,
+                 damsm_weight: float = 0.0) -> None:
+        self.G, self.D, self.encoders = G, D, encoders.requires_grad_(False).eval()
+        self.kl_weight, self.damsm_weight = kl_weight, damsm_weight
+        self.phases = [Phase("d", "d", self.d_losses), Phase("g", "g", self.g_losses)]
+        self._batch: tuple[Tensor, ...] = ()
+
+    def networks(self) -> dict[str, nn.Module]:
+        return {"G": self.G, "D": self.D, "encoders": self.encoders}  # the encoders move and save with the rest
+
+    def latent(self, n: int, rng: torch.Generator) -> Tensor:
+        return torch.randn(n, self.G.z_dim, generator=rng)
+
+    @torch.no_grad()
+    def encode(self, tokens: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """Word features, sentence features and the word mask of captions ``tokens``."""
+        self.encoders.eval()
+        words, sentence = self.encoders.text(tokens)
+        return words, sentence, tokens != 0
+
+    def inputs(self, n: int, rng: torch.Generator, condition: Tensor | None = None,
+               z: Tensor | None = None) -> dict[str, Tensor]:
+        if condition is None:
+            raise ValueError("a text-to-image game makes images for captions: pass their word rows as condition")
+        return {"z": self.latent(n, rng) if z is None else z, "tokens": condition,
+                "eps": torch.randn(n, self.G.c_dim, generator=rng)}
+
+    def generate(self, nets: dict[str, nn.Module], inputs: dict[str, Tensor]) -> Tensor:
+        """The last stage's images for the captions in ``inputs["tokens"]``."""
+        words, sentence, mask = self.encode(inputs["tokens"])
+        images, _, _ = nets["G"](inputs["z"], sentence, words, mask, inputs["eps"])
+        return images[max(images)]
+
+    def _fakes(self, t: Trainer) -> tuple[dict[int, Tensor], Tensor, Tensor, Tensor, Tensor, Tensor]:
+        words, sentence, mask = self.encode(t.real().tokens if not self._batch else self._batch[1])
+        eps = torch.randn(len(sentence), self.G.c_dim, generator=t.rng).to(sentence.device)
+        images, mu, logvar = self.G(t.latent(len(sentence)), sentence, words, mask, eps)
+        return images, mu, logvar, words, sentence, mask
+
+    def d_losses(self, t: Trainer) -> dict[str, Tensor]:
+        """Each stage's matching-aware loss on real/right, real/wrong and fake/right pairs."""
+        real = t.real()
+        self._batch = (real.x, real.tokens)
+        with torch.no_grad():
+            fakes, *_, sentence, _ = self._fakes(t)
+        wrong = sentence.roll(1, 0)
+        return {f"match{size}": d_loss_matching_aware(self.D[str(size)](shrink(real.x, size), sentence),
+                                                      self.D[str(size)](shrink(real.x, size), wrong),
+                                                      self.D[str(size)](fake, sentence))
+                for size, fake in fakes.items()}
+
+    def g_losses(self, t: Trainer) -> dict[str, Tensor]:
+        """Each stage's non-saturating term for this step's captions, the KL term and (if weighted) DAMSM."""
+        fakes, mu, logvar, words, sentence, mask = self._fakes(t)
+        terms = {f"adv{size}": g_loss_nonsaturating(self.D[str(size)](fake, sentence)) for size, fake in fakes.items()}
+        if self.G.augment:
+            terms["kl"] = self.kl_weight * kl_conditioning(mu, logvar)
+        if self.damsm_weight:
+            regions, whole = self.encoders.image(fakes[max(fakes)])
+            same = damsm.same_text(self._batch[1])
+            terms["damsm"] = self.damsm_weight * (
+                damsm.matching_loss(damsm.word_scores(words, regions, mask), same)
+                + damsm.matching_loss(damsm.sentence_scores(sentence, whole), same))
+        return terms
