@@ -116,3 +116,42 @@ def grid_slider(frames: Sequence[Sequence[bytes]], labels_a: Sequence[str], labe
     box = w.VBox([w.HBox(sliders), outer])
     box.links = links
     return box
+
+
+def menu_picker(frames: dict[tuple[str, ...], bytes], menus: dict[str, Sequence[str]]) -> w.VBox:
+    """Drop-down menus, one per entry of ``menus`` (its name and options), choosing among PNG ``frames``
+    pre-rendered for every combination of options: ``frames[(option_1, ..., option_k)]``. Chapter 21's
+    caption composer (size, colour, shape, place).
+
+    :func:`grid_slider`'s nesting, to any depth: menu ``k`` is ``jslink``-ed to every ``Stack`` at depth
+    ``k``, so any choice works in the built site without a kernel.
+    """
+    names, options = list(menus), [list(o) for o in menus.values()]
+    missing = [key for key in _combinations(options) if key not in frames]
+    if not names or missing:
+        raise ValueError(f"menu_picker needs one frame per combination of options; missing e.g. {missing[:1]}")
+    levels: list[list[w.Stack]] = [[] for _ in names]
+
+    def build(prefix: tuple[str, ...]) -> w.Widget:
+        depth = len(prefix)
+        if depth == len(names):
+            return w.Image(value=frames[prefix], format="png", layout=w.Layout(max_width="100%"))
+        stack = w.Stack([build(prefix + (o,)) for o in options[depth]], selected_index=0)
+        levels[depth].append(stack)
+        return stack
+
+    root = build(())
+    menus_w = [w.Dropdown(options=o, index=0, description=name, layout=w.Layout(width="14em"))
+               for name, o in zip(names, options)]
+    links = [w.jslink((menu, "index"), (stack, "selected_index")) for menu, stacks in zip(menus_w, levels)
+             for stack in stacks]
+    box = w.VBox([w.HBox(menus_w), root])
+    box.links = links
+    return box
+
+
+def _combinations(options: list[list[str]]) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = [()]
+    for choices in options:
+        out = [key + (c,) for key in out for c in choices]
+    return out

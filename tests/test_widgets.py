@@ -40,3 +40,19 @@ def test_figure_slider_renders_each_value():
 def test_frame_slider_rejects_mismatched_labels():
     with pytest.raises(ValueError, match="2 frames but 3 labels"):
         widgets.frame_slider([b"a", b"b"], ["1", "2", "3"])
+
+
+def test_menu_picker_links_every_menu_to_every_stack_of_its_depth():
+    menus = {"size": ["small", "large"], "colour": ["red", "blue", "green"], "shape": ["circle", "star"]}
+    frames = {(a, b, c): f"{a}-{b}-{c}".encode() for a in menus["size"] for b in menus["colour"]
+              for c in menus["shape"]}
+    box = widgets.menu_picker(frames, menus)
+    (controls, root) = box.children
+    size, colour, shape = controls.children
+    assert isinstance(colour, w.Dropdown) and list(colour.options) == menus["colour"]
+    assert len(box.links) == 1 + 2 + 2 * 3  # one stack at the top, two below it, six at the bottom
+    assert len(linked(box, size, root)) == 1
+    leaf = root.children[1].children[2].children[0]  # large, green, circle
+    assert leaf.value == b"large-green-circle"
+    with pytest.raises(ValueError, match="one frame per combination"):
+        widgets.menu_picker({k: v for k, v in list(frames.items())[1:]}, menus)
