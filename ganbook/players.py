@@ -1,4 +1,5 @@
-"""Which parameters belong to which player, and keeping one player's out of the other's update.
+"""Which parameters belong to which player, keeping one player's out of the other's update, and using
+networks for inference without disturbing their training state.
 
 A game's phases each step one optimiser. While one runs, the parameters that
 only other optimisers step are frozen (``requires_grad`` off): the gradient still
@@ -40,3 +41,18 @@ def frozen(params: list[nn.Parameter]) -> Iterator[None]:
     finally:
         for p, flag in zip(params, was):
             p.requires_grad_(flag)
+
+
+@contextlib.contextmanager
+def inference(*nets: nn.Module) -> Iterator[None]:
+    """Eval mode (batch norm on its running statistics, no dropout) and no gradients for ``nets`` while the
+    block runs; each gets back the mode it had, so a network can be read in the middle of training."""
+    modes = [net.training for net in nets]
+    for net in nets:
+        net.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        for net, mode in zip(nets, modes):
+            net.train(mode)

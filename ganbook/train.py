@@ -104,7 +104,6 @@ class Trainer:
         """``n`` latent vectors from the game's prior, on the device (drawn from ``rng`` or the trainer's stream)."""
         return self.game.latent(n or self.batch_size, rng or self.rng).to(self.device)
 
-    @torch.no_grad()
     def generate(self, n: int, seed: int = 1234, ema: bool = True, condition: Tensor | None = None,
                  z: Tensor | None = None) -> Tensor:
         """``n`` samples (CPU tensor) made by the game's generators (their moving averages when there are
@@ -114,13 +113,8 @@ class Trainer:
         nets = self.averaged if (ema and self.averaged) else self.game.generators()
         condition = self.game.conditions(n) if condition is None else condition
         inputs = self.game.inputs(n, torch.Generator().manual_seed(seed), condition, z)
-        modes = {k: g.training for k, g in nets.items()}
-        for g in nets.values():
-            g.eval()
-        out = self.game.generate(nets, {k: v.to(self.device) for k, v in inputs.items()}).float().cpu()
-        for k, g in nets.items():
-            g.train(modes[k])
-        return out
+        with players.inference(*nets.values()):
+            return self.game.generate(nets, {k: v.to(self.device) for k, v in inputs.items()}).float().cpu()
 
     # -- one step ---------------------------------------------------------
     def train_step(self) -> dict[str, float]:

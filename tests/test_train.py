@@ -91,3 +91,18 @@ def test_checkpoint_loads_with_weights_only(tmp_path):
     gaussian1d.build(CONFIG).fit(2, progress=False, checkpoint=path)
     state = torch.load(path, weights_only=True)
     assert state["step"] == 2
+
+
+def test_inference_reads_a_network_without_disturbing_its_training_state():
+    from ganbook import players
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Dropout(0.5)).train()
+    before = net[1].running_mean.clone()
+    x = torch.randn(8, 3)
+    with players.inference(net):
+        out = net(x)
+        assert not net.training and not out.requires_grad
+    assert net.training and torch.equal(net[1].running_mean, before)  # eval mode kept the statistics
+    with pytest.raises(RuntimeError), players.inference(net.eval()):
+        raise RuntimeError("an error inside the block")
+    assert not net.training  # it had been in eval mode: it stays there

@@ -32,6 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .. import players
 from ..batch import unpaired
 from ..config import Bound
 from ..data import shapes
@@ -149,12 +150,8 @@ def build(config: CycleGANConfig, device: torch.device | str = "cpu") -> Trainer
 
 def apply(net: nn.Module, x: Tensor, batch: int = 500) -> Tensor:
     """``net(x)`` in eval mode without gradients, in batches, leaving ``net`` in the mode it was in."""
-    training = net.training
-    net.eval()
-    with torch.no_grad():
-        out = torch.cat([net(x[i:i + batch]) for i in range(0, len(x), batch)])
-    net.train(training)
-    return out
+    with players.inference(net):
+        return torch.cat([net(x[i:i + batch]) for i in range(0, len(x), batch)])
 
 
 def round_trips(trainer: Trainer, a: Tensor, b: Tensor) -> dict[str, Tensor]:

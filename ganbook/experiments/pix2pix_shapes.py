@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import torch
 
+from .. import players
 from ..config import Bound
 from ..data import shapes
 from ..games.pix2pix import Pix2PixGame, check_objective
@@ -108,11 +109,8 @@ def build(config: Pix2PixConfig, device: torch.device | str = "cpu") -> Trainer:
 def noise_spread(G: torch.nn.Module, maps: torch.Tensor, draws: int = 4) -> float:
     """How much G's output moves with its noise: the per-pixel standard deviation over ``draws`` dropout
     draws for the same maps, averaged over pixels (in [-1, 1] units)."""
-    training = G.training
-    G.eval()
-    with torch.no_grad():
+    with players.inference(G):
         outs = torch.stack([translate(G, maps, seed=s) for s in range(draws)])
-    G.train(training)
     return float(outs.std(0).mean())
 
 
