@@ -10,7 +10,8 @@ page that reaches for the network shows up as a failed request.
     python tests/sitecheck.py --sliders _build/html book/12_mode_collapse.html
 
 ``--sliders`` presses an arrow key on every slider of each page, and clicks an
-unchosen button of every picker (a row of toggle buttons), as a reader would,
+unchosen button of every picker (a row of toggle buttons) and the next option of
+every drop-down menu, as a reader would,
 and reports whether the picture beside each changed (no kernel runs: the
 widgets' saved state and their browser-side links do the work); ``--shots DIR``
 also saves a screenshot of each page after its controls moved.
@@ -98,6 +99,7 @@ async def _move_sliders(ws: Any, send: Callable[..., Awaitable[dict]], shot: Pat
                             expression=f"({_VISIBLE})({handle})"))["result"]["value"]
         lines.append(f"slider {i + 1}: {key[0]} {'moved the picture' if after != before and after else 'CHANGED NOTHING'}")
     lines += await _press_pickers(send)
+    lines += await _pick_menus(send)
     if shot is not None:
         data = await send("Page.captureScreenshot", format="png")
         shot.write_bytes(base64.b64decode(data["data"]))
@@ -123,6 +125,27 @@ async def _press_pickers(send: Callable[..., Awaitable[dict]]) -> list[str]:
         after = (await send("Runtime.evaluate", returnByValue=True,
                             expression=f"({_VISIBLE})({group})"))["result"]["value"]
         lines.append(f"picker {i + 1}: chose {label.strip()!r}, "
+                     f"{'changed the picture' if after != before and after else 'CHANGED NOTHING'}")
+    return lines
+
+
+async def _pick_menus(send: Callable[..., Awaitable[dict]]) -> list[str]:
+    """Choose the next option of each drop-down menu (as a reader's click and choice would: the select
+    changes and says so); one line per menu saying whether its picture changed."""
+    count = await send("Runtime.evaluate", expression="document.querySelectorAll('.widget-dropdown select').length",
+                       returnByValue=True)
+    lines = []
+    for i in range(int(count["result"]["value"])):
+        menu = f"document.querySelectorAll('.widget-dropdown select')[{i}]"
+        probe = await send("Runtime.evaluate", returnByValue=True, expression=(
+            f"(() => {{ const m = {menu}; m.scrollIntoView({{block: 'center'}}); const before = ({_VISIBLE})(m);"
+            f" m.selectedIndex = (m.selectedIndex + 1) % m.options.length;"
+            f" m.dispatchEvent(new Event('change', {{bubbles: true}})); return [before, m.value]; }})()"))
+        before, label = probe["result"]["value"]
+        await asyncio.sleep(0.4)
+        after = (await send("Runtime.evaluate", returnByValue=True,
+                            expression=f"({_VISIBLE})({menu})"))["result"]["value"]
+        lines.append(f"menu {i + 1}: chose {label!r}, "
                      f"{'changed the picture' if after != before and after else 'CHANGED NOTHING'}")
     return lines
 
