@@ -135,3 +135,15 @@ def test_conditioning_augmentation_draws_around_its_mean():
     assert torch.equal(c, mu) and mu.shape == logvar.shape == (4, 3)
     c1, _, _ = ca(sentence, eps=torch.ones(4, 3))
     assert torch.allclose(c1 - mu, (0.5 * logvar).exp())
+
+
+def test_the_text_to_image_anchors_match_what_the_code_uses():
+    from ganbook.anchors import anchors
+    from ganbook.experiments import text2image
+
+    rows = anchors()
+    settings = rows["attngan-settings"].values
+    assert (damsm.GAMMA1, damsm.GAMMA2, damsm.GAMMA3) == tuple(settings[k][0] for k in ("gamma1", "gamma2", "gamma3"))
+    assert text2image.Config.damsm_weight == settings["lambda_birds"][0]
+    assert text2image.Config.kl_weight == rows["stackgan-settings"].values["kl_weight"][0]
+    assert "as quoted by" in rows["attngan-inception"].cite()
