@@ -106,48 +106,43 @@ async def _move_sliders(ws: Any, send: Callable[..., Awaitable[dict]], shot: Pat
     return lines
 
 
-async def _press_pickers(send: Callable[..., Awaitable[dict]]) -> list[str]:
-    """Click the first unchosen button of each picker; one line per picker saying whether its picture changed."""
-    count = await send("Runtime.evaluate", expression="document.querySelectorAll('.widget-toggle-buttons').length",
+async def _choose(send: Callable[..., Awaitable[dict]], selector: str, act: str, noun: str) -> list[str]:
+    """For each element matching ``selector``: note the pictures beside it, run ``act`` (a JavaScript function
+    of the element that makes a choice and returns its label, or null when there is nothing to choose), wait,
+    and say in one line whether the pictures changed."""
+    count = await send("Runtime.evaluate", expression=f"document.querySelectorAll({selector!r}).length",
                        returnByValue=True)
     lines = []
     for i in range(int(count["result"]["value"])):
-        group = f"document.querySelectorAll('.widget-toggle-buttons')[{i}]"
+        element = f"document.querySelectorAll({selector!r})[{i}]"
         probe = await send("Runtime.evaluate", returnByValue=True, expression=(
-            f"(() => {{ const g = {group}; g.scrollIntoView({{block: 'center'}});"
-            f" const b = [...g.querySelectorAll('button')].find(b => !b.classList.contains('mod-active'));"
-            f" if (!b) return null; const before = ({_VISIBLE})(g); b.click(); return [before, b.textContent]; }})()"))
+            f"(() => {{ const e = {element}; e.scrollIntoView({{block: 'center'}}); const before = ({_VISIBLE})(e);"
+            f" const label = ({act})(e); return label === null ? null : [before, label]; }})()"))
         if probe["result"].get("value") is None:
-            lines.append(f"picker {i + 1}: has no button to choose: CHANGED NOTHING")
+            lines.append(f"{noun} {i + 1}: has nothing to choose: CHANGED NOTHING")
             continue
         before, label = probe["result"]["value"]
         await asyncio.sleep(0.4)
         after = (await send("Runtime.evaluate", returnByValue=True,
-                            expression=f"({_VISIBLE})({group})"))["result"]["value"]
-        lines.append(f"picker {i + 1}: chose {label.strip()!r}, "
+                            expression=f"({_VISIBLE})({element})"))["result"]["value"]
+        lines.append(f"{noun} {i + 1}: chose {label.strip()!r}, "
                      f"{'changed the picture' if after != before and after else 'CHANGED NOTHING'}")
     return lines
+
+
+async def _press_pickers(send: Callable[..., Awaitable[dict]]) -> list[str]:
+    """Click the first unchosen button of each picker (a row of toggle buttons)."""
+    return await _choose(send, ".widget-toggle-buttons", (
+        "g => { const b = [...g.querySelectorAll('button')].find(b => !b.classList.contains('mod-active'));"
+        " if (!b) return null; b.click(); return b.textContent; }"), "picker")
 
 
 async def _pick_menus(send: Callable[..., Awaitable[dict]]) -> list[str]:
-    """Choose the next option of each drop-down menu (as a reader's click and choice would: the select
-    changes and says so); one line per menu saying whether its picture changed."""
-    count = await send("Runtime.evaluate", expression="document.querySelectorAll('.widget-dropdown select').length",
-                       returnByValue=True)
-    lines = []
-    for i in range(int(count["result"]["value"])):
-        menu = f"document.querySelectorAll('.widget-dropdown select')[{i}]"
-        probe = await send("Runtime.evaluate", returnByValue=True, expression=(
-            f"(() => {{ const m = {menu}; m.scrollIntoView({{block: 'center'}}); const before = ({_VISIBLE})(m);"
-            f" m.selectedIndex = (m.selectedIndex + 1) % m.options.length;"
-            f" m.dispatchEvent(new Event('change', {{bubbles: true}})); return [before, m.value]; }})()"))
-        before, label = probe["result"]["value"]
-        await asyncio.sleep(0.4)
-        after = (await send("Runtime.evaluate", returnByValue=True,
-                            expression=f"({_VISIBLE})({menu})"))["result"]["value"]
-        lines.append(f"menu {i + 1}: chose {label!r}, "
-                     f"{'changed the picture' if after != before and after else 'CHANGED NOTHING'}")
-    return lines
+    """Choose the next option of each drop-down menu, as a reader's choice would (the select changes and
+    says so)."""
+    return await _choose(send, ".widget-dropdown select", (
+        "m => { m.selectedIndex = (m.selectedIndex + 1) % m.options.length;"
+        " m.dispatchEvent(new Event('change', {bubbles: true})); return m.value; }"), "menu")
 
 
 async def _page_problems(ws_url: str, url: str, settle: float, sliders: bool = False,

@@ -62,6 +62,18 @@ def describe(factors: dict[str, Tensor], i: int) -> str:
     return f"{shapes.caption(factors, i)} {place}"
 
 
+def caption_rows(factors: dict[str, Tensor]) -> Tensor:
+    """The word rows (:class:`Tokenizer`) of every scene's caption (:func:`describe`)."""
+    return Tokenizer().encode([describe(factors, i) for i in range(len(factors["shape"]))])
+
+
+def split(factors: dict[str, Tensor]) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
+    """:func:`captioned_scenes`' factors as the one-shape part's and the two-shape part's (either may be
+    empty)."""
+    return ({k: v for k, v in factors.items() if not k.endswith("2")},
+            {k[:-1]: v for k, v in factors.items() if k.endswith("2")})
+
+
 def grammar() -> list[dict[str, str]]:
     """Every one-shape caption as its parts (size, colour, shape, place) and its text, in menu order."""
     out = []
@@ -110,13 +122,12 @@ def captioned_scenes(n: int, rng: torch.Generator, size: int = 64, two_share: fl
     (``factors`` holds the two-shape part's under keys ending in ``"2"``)."""
     two = round(two_share * n)
     parts, rows, factors = [], [], {}
-    tok = Tokenizer()
     for objects, count in ((1, n - two), (2, two)):
         if not count:
             continue
         f = shapes.sample_factors(count, rng, objects)
         parts.append(shapes.render(f, size)[0])
-        rows.append(tok.encode([describe(f, i) for i in range(count)]))
+        rows.append(caption_rows(f))
         factors.update({k + ("2" if objects == 2 else ""): v for k, v in f.items()})
     return torch.cat(parts), torch.cat(rows), factors, n - two
 

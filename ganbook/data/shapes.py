@@ -194,13 +194,16 @@ def caption(factors: dict[str, Tensor], i: int) -> str:
     first = f"a {_phrase(factors, i, 0)}"
     if factors["shape"].shape[1] == 1:
         return first
-    dx = float(factors["x"][i, 0] - factors["x"][i, 1])
-    dy = float(factors["y"][i, 0] - factors["y"][i, 1])
-    if abs(dy) >= abs(dx):
-        where = "above" if dy < 0 else "below"
-    else:
-        where = "left of" if dx < 0 else "right of"
+    where = relation(float(factors["x"][i, 0] - factors["x"][i, 1]), float(factors["y"][i, 0] - factors["y"][i, 1]))
     return f"{first} {where} a {_phrase(factors, i, 1)}"
+
+
+def relation(dx: float, dy: float) -> str:
+    """How a shape displaced by ``(dx, dy)`` from another (``y`` down) stands to it: "above", "below",
+    "left of" or "right of", along whichever axis it is farther (vertical on a tie)."""
+    if abs(dy) >= abs(dx):
+        return "above" if dy < 0 else "below"
+    return "left of" if dx < 0 else "right of"
 
 
 @dataclass(frozen=True)

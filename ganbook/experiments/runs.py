@@ -198,3 +198,20 @@ def _mean_spread(values: list[float], spread: str) -> tuple[float, float]:
     if spread == "se":
         return float(a.mean()), float(a.std(ddof=1) / np.sqrt(len(a))) if len(a) > 1 else float("nan")
     return float(a.mean()), float(a.std())
+
+
+def seed_counts(results: list[dict[str, Any]]) -> dict[str, int]:
+    """How many seeds each variant of ``results`` ran (in order of appearance)."""
+    return {name: sum(r["variant"] == name for r in results) for name in dict.fromkeys(r["variant"] for r in results)}
+
+
+def mean_se_cell(mean: float, se: float, seeds: int) -> str:
+    """A table cell "mean ± s.e. (seeds)", or "mean (1)" for a single seed (no standard error)."""
+    return f"{mean:.3f} ± {se:.3f} ({seeds})" if np.isfinite(se) else f"{mean:.3f} (1)"
+
+
+def separated(a: tuple[float, float], b: tuple[float, float]) -> int:
+    """+1 if mean ``a[0]`` is above ``b[0]`` by more than two standard errors of the difference
+    (``a[1]``, ``b[1]``; a missing one counts as 0), -1 if below by as much, 0 if closer."""
+    noise = 2 * np.sqrt(np.nan_to_num(a[1]) ** 2 + np.nan_to_num(b[1]) ** 2)
+    return 1 if a[0] - b[0] > noise else -1 if b[0] - a[0] > noise else 0

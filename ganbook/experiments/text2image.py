@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import torch
 from torch import Tensor, nn
 
-from ..data import captions, shapes
+from ..data import captions
 from ..games.text2image import TextGenerator, TextToImageGame
 from ..metrics import damsm, objects
 from ..metrics.images import frechet_distance
@@ -114,39 +114,33 @@ def held_out(n: int, two_share: float) -> tuple[Tensor, Tensor, dict[str, Tensor
     return captions.captioned_scenes(n, torch.Generator().manual_seed(2102), 64, two_share)
 
 
+def _scores(images: Tensor, encoders: nn.Module, config: TextToImageConfig) -> dict[str, float]:
+    """Caption agreement of ``images`` made for the held-out captions, attribute by attribute (``one_*`` and
+    ``two_*``), and their R-precision with ``encoders``."""
+    _, tokens, factors, ones = held_out(config.eval_captions, config.two_share)
+    out: dict[str, float] = {}
+    for name, part, f in zip(("one", "two"), (slice(0, ones), slice(ones, None)), captions.split(factors)):
+        if f:
+            out.update({f"{name}_{k}": v for k, v in objects.agreement(images[part], f).items()})
+    features = text_encoder.encode(encoders, images, tokens)
+    out["r_precision"] = damsm.r_precision(features["image"], features["sentence"], tokens,
+                                           generator=torch.Generator().manual_seed(0))
+    return out
+
+
 def evaluate(trainer: Trainer, config: TextToImageConfig) -> dict[str, float]:
     """Caption agreement attribute by attribute on one- and two-shape held-out captions (keys ``one_*`` and
     ``two_*``), R-precision with the shipped encoders, and the reader FD of the one-shape images."""
-    real, tokens, factors, ones = held_out(config.eval_captions, config.two_share)
+    real, tokens, _, ones = held_out(config.eval_captions, config.two_share)
     made = trainer.generate(len(tokens), seed=config.seed + 77, ema=False, condition=tokens)
-    out: dict[str, float] = {}
-    one = {k: v for k, v in factors.items() if not k.endswith("2")}
-    two = {k[:-1]: v for k, v in factors.items() if k.endswith("2")}
-    for name, part, f in (("one", slice(0, ones), one), ("two", slice(ones, None), two)):
-        if f:
-            out.update({f"{name}_{k}": v for k, v in objects.agreement(made[part], f).items()})
-    encoders = trainer.game.encoders
-    features = text_encoder.encode(encoders, made, tokens)
-    out["r_precision"] = damsm.r_precision(features["image"], features["sentence"], tokens,
-                                           generator=torch.Generator().manual_seed(0))
     space = shape_reader.space()
-    out["reader_fd"] = frechet_distance(space(made[:ones]), space(real[:ones]))
-    return out
+    return {**_scores(made, trainer.game.encoders, config),
+            "reader_fd": frechet_distance(space(made[:ones]), space(real[:ones]))}
 
 
 def references(config: TextToImageConfig) -> dict[str, float]:
     """The same numbers for the held-out real scenes themselves: the ceiling row."""
-    real, tokens, factors, ones = held_out(config.eval_captions, config.two_share)
-    out: dict[str, float] = {}
-    one = {k: v for k, v in factors.items() if not k.endswith("2")}
-    two = {k[:-1]: v for k, v in factors.items() if k.endswith("2")}
-    for name, part, f in (("one", slice(0, ones), one), ("two", slice(ones, None), two)):
-        if f:
-            out.update({f"{name}_{k}": v for k, v in objects.agreement(real[part], f).items()})
-    features = text_encoder.encode(text_encoder.shipped(), real, tokens)
-    out["r_precision"] = damsm.r_precision(features["image"], features["sentence"], tokens,
-                                           generator=torch.Generator().manual_seed(0))
-    return out
+    return _scores(held_out(config.eval_captions, config.two_share)[0], text_encoder.shipped(), config)
 
 
 def run_one(config: TextToImageConfig) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import torch
 
 from ..anchors import anchor
 from ..data import shapes
-from .runs import summary
+from .runs import mean_se_cell, seed_counts, separated, summary
 
 SHORT = {"pixel_accuracy": "per-pixel acc.", "class_accuracy": "per-class acc.", "class_iou": "class IoU"}
 
@@ -35,15 +35,13 @@ def beside(results: list[dict[str, Any]], paper: dict[str, str | None], keys: tu
     ``paper[variant]`` (blank when the paper has no such row) and where they were read. ``extra`` rows
     (one value each, e.g. a ground-truth row) come last, beside the anchor of the same name in ``paper``."""
     table = means(results, tuple(prefix + k for k in keys))
-    seeds = {v: sum(r["variant"] == v for r in results) for v in table}
+    seeds = seed_counts(results)
     rows = []
     for name, key in paper.items():
         row: dict[str, Any] = {"row": name}
         if name in table:
             for k in keys:
-                m, se = table[name][prefix + k]
-                row[f"ours: {SHORT.get(k, k)}"] = f"{m:.3f} ± {se:.3f} ({seeds[name]})" if np.isfinite(se) \
-                    else f"{m:.3f} (1)"
+                row[f"ours: {SHORT.get(k, k)}"] = mean_se_cell(*table[name][prefix + k], seeds[name])
         elif extra and name in extra:
             for k in keys:
                 row[f"ours: {SHORT.get(k, k)}"] = f"{extra[name][prefix + k]:.3f}"
@@ -72,9 +70,8 @@ def orderings(results: list[dict[str, Any]], paper: dict[str, str | None], key: 
             out["unclear"].append((x, y))
             continue
         better, worse = (x, y) if theirs[x] > theirs[y] else (y, x)
-        (mb, sb), (mw, sw) = table[better][prefix + key], table[worse][prefix + key]
-        gap, noise = mb - mw, 2 * np.sqrt(np.nan_to_num(sb) ** 2 + np.nan_to_num(sw) ** 2)
-        out["agree" if gap > noise else "disagree" if -gap > noise else "unclear"].append((better, worse))
+        sign = separated(table[better][prefix + key], table[worse][prefix + key])
+        out[{1: "agree", -1: "disagree", 0: "unclear"}[sign]].append((better, worse))
     return out
 
 

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
-import torch
-from torch import Tensor
-
 import numpy as np
 import pandas as pd
+import torch
+from torch import Tensor
 
 from ..anchors import anchor
 from ..config import Bound
@@ -33,7 +32,7 @@ from ..models.video import (MotionContentGenerator, PretrainedFrames, ScratchFra
                              VideoDiscriminator)
 from ..train import Trainer
 from .base import ExperimentConfig, make_trainer
-from .runs import summary, sweep
+from .runs import mean_se_cell, seed_counts, separated, summary, sweep
 
 NAME = "video-gans"
 CHAPTER = 22
@@ -218,11 +217,9 @@ def means(results: list[dict[str, Any]]) -> dict[str, dict[str, tuple[float, flo
 def table(results: list[dict[str, Any]], real: dict[str, float]) -> pd.DataFrame:
     """One row per model, "mean +- s.e. (seeds)" of each of :data:`SCORES`, then the ``real`` clips' row and
     MoCoGAN's Table 1 ACD on its shape-motion data (quoted) beside each row it has."""
-    rows = {}
-    for name, row in means(results).items():
-        seeds = sum(r["variant"] == name for r in results)
-        rows[name] = {SCORES[k]: f"{m:.3f} ± {se:.3f} ({seeds})" if np.isfinite(se) else f"{m:.3f} (1)"
-                      for k, (m, se) in row.items()}
+    seeds = seed_counts(results)
+    rows = {name: {SCORES[k]: mean_se_cell(m, se, seeds[name]) for k, (m, se) in row.items()}
+            for name, row in means(results).items()}
     rows["real clips"] = {SCORES[k]: f"{v:.3f}" for k, v in real.items() if k in SCORES}
     for name, row in rows.items():
         key = PAPER_ACD.get(name)
@@ -254,9 +251,7 @@ def compare(results: list[dict[str, Any]], key: str, a: str, b: str) -> int:
     """+1 if ``a``'s mean ``key`` is above ``b``'s by more than two standard errors of the difference, -1 if
     below, 0 if closer than that (one seed each: by the sign alone)."""
     table = summary(results, (key,), spread="se")
-    (ma, sa), (mb, sb) = table[a][key], table[b][key]
-    noise = 2 * np.sqrt(np.nan_to_num(sa) ** 2 + np.nan_to_num(sb) ** 2)
-    return 1 if ma - mb > noise else -1 if mb - ma > noise else 0
+    return separated(table[a][key], table[b][key])
 
 
 def run(configs: list[VideoConfig], seeds: int, progress: bool = True) -> list[dict[str, Any]]:

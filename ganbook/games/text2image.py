@@ -37,7 +37,7 @@ class TextGenerator(nn.Module):
                  augment: bool = True) -> None:
         super().__init__()
         self.stages = nn.ModuleDict({str(k): v for k, v in stages.items()})
-        self.augment, self.z_dim, self.c_dim = augment, z_dim, c_dim
+        self.augment, self.latent_dim, self.c_dim = augment, z_dim, c_dim
         self.condition = ConditioningAugmentation(sentence_dim, c_dim) if augment else nn.Linear(sentence_dim, c_dim)
 
     def forward(self, z: Tensor, sentence: Tensor, words: Tensor, mask: Tensor,
@@ -71,13 +71,10 @@ class TextToImageGame(Game):
         self.G, self.D, self.encoders = G, D, encoders.requires_grad_(False).eval()
         self.kl_weight, self.damsm_weight = kl_weight, damsm_weight
         self.phases = [Phase("d", "d", self.d_losses), Phase("g", "g", self.g_losses)]
-        self._batch: tuple[Tensor, ...] = ()
+        self._tokens = torch.zeros(0, 0, dtype=torch.long)  # this step's captions: D's phase draws them, G's uses them
 
     def networks(self) -> dict[str, nn.Module]:
         return {"G": self.G, "D": self.D, "encoders": self.encoders}  # the encoders move and save with the rest
-
-    def latent(self, n: int, rng: torch.Generator) -> Tensor:
-        return torch.randn(n, self.G.z_dim, generator=rng)
 
     @torch.no_grad()
     def encode(self, tokens: Tensor) -> tuple[Tensor, Tensor, Tensor]:
@@ -100,7 +97,8 @@ class TextToImageGame(Game):
         return images[max(images)]
 
     def _fakes(self, t: Trainer) -> tuple[dict[int, Tensor], Tensor, Tensor, Tensor, Tensor, Tensor]:
-        words, sentence, mask = self.encode(t.real().tokens if not self._batch else self._batch[1])
+        """G's images for this step's captions, the conditioning Gaussian, and the captions' features."""
+        words, sentence, mask = self.encode(self._tokens)
         eps = torch.randn(len(sentence), self.G.c_dim, generator=t.rng).to(sentence.device)
         images, mu, logvar = self.G(t.latent(len(sentence)), sentence, words, mask, eps)
         return images, mu, logvar, words, sentence, mask
@@ -108,7 +106,7 @@ class TextToImageGame(Game):
     def d_losses(self, t: Trainer) -> dict[str, Tensor]:
         """Each stage's matching-aware loss on real/right, real/wrong and fake/right pairs."""
         real = t.real()
-        self._batch = (real.x, real.tokens)
+        self._tokens = real.tokens
         with torch.no_grad():
             fakes, *_, sentence, _ = self._fakes(t)
         wrong = sentence.roll(1, 0)
@@ -125,8 +123,5 @@ class TextToImageGame(Game):
             terms["kl"] = self.kl_weight * kl_conditioning(mu, logvar)
         if self.damsm_weight:
             regions, whole = self.encoders.image(fakes[max(fakes)])
-            same = damsm.same_text(self._batch[1])
-            terms["damsm"] = self.damsm_weight * (
-                damsm.matching_loss(damsm.word_scores(words, regions, mask), same)
-                + damsm.matching_loss(damsm.sentence_scores(sentence, whole), same))
+            terms["damsm"] = self.damsm_weight * damsm.loss(words, sentence, regions, whole, self._tokens)
         return terms

@@ -5,7 +5,7 @@ shape per image. A two-shape scene is read in three steps, none of them
 trained:
 
 1. **find** the shapes: the pixels whose colour is farther than ``threshold``
-   from the scene's median colour (its background), split into connected
+   from the scene's median colour (its background, :func:`shape_mask`), split into connected
    regions (scipy's ``ndimage.label``); regions smaller than ``min_area`` pixels
    (specks of noise) are dropped and the ``objects`` largest kept;
 2. **cut each out**: every other region is painted over with the background
@@ -38,13 +38,20 @@ SCALE = {1: 1.0, 2: 0.7}
 """A shape's radius in a scene of 1 or 2 shapes, as a share of a one-shape scene's (:func:`shapes.radius`)."""
 
 
+def shape_mask(frames: Tensor, threshold: float = 0.3) -> Tensor:
+    """Which pixels of each image ``(..., 3, S, S)`` stand out from its background, ``(..., S*S)`` of 0/1:
+    those whose colour is farther than ``threshold`` (in [-1, 1] units) from the image's median colour, the
+    background that fills most of it."""
+    flat = frames.flatten(-2)  # (..., 3, P)
+    background = flat.median(-1).values
+    return ((flat - background[..., None]).norm(dim=-2) > threshold).float()
+
+
 def regions(images: Tensor, objects: int, threshold: float = 0.3, min_area: int = 6
             ) -> list[list[np.ndarray]]:
     """For each image ``(n, 3, S, S)``, the boolean masks ``(S, S)`` of its ``objects`` largest regions that
     stand out from the background, largest first (fewer where fewer are found)."""
-    flat = images.flatten(2)
-    background = flat.median(-1).values
-    standout = ((flat - background[..., None]).norm(dim=1) > threshold).reshape(len(images), *images.shape[-2:])
+    standout = shape_mask(images, threshold).bool().reshape(len(images), *images.shape[-2:])
     out = []
     for mask in standout.numpy():
         labels, count = ndimage.label(mask)
@@ -141,14 +148,6 @@ def robustness(n: int = 500, objects: int = 2, size: int = 64) -> list[dict[str,
                                            factors)} for name in robust.DEGRADATIONS]
 
 
-def _relation(ax: float, ay: float, bx: float, by: float) -> str:
-    """How a shape at ``(ax, ay)`` stands to one at ``(bx, by)``, as :func:`ganbook.data.shapes.caption` says it."""
-    dx, dy = ax - bx, ay - by
-    if abs(dy) >= abs(dx):
-        return "above" if dy < 0 else "below"
-    return "left of" if dx < 0 else "right of"
-
-
 def holds(relation: str, dx: float, dy: float, tolerance: float = 0.05) -> bool:
     """Whether a shape displaced by ``(dx, dy)`` from another stands in ``relation`` to it: on the right side
     along the relation's axis, and at least as far along it as across it, less ``tolerance`` (so that a
@@ -162,6 +161,14 @@ def _asked(factors: dict[str, Tensor], i: int, k: int) -> dict[str, Any]:
     return {"shape": int(factors["shape"][i, k]), "hue": int(factors["hue"][i, k]),
             "size": float(factors["size"][i, k]) >= 0.5, "x": float(factors["x"][i, k]),
             "y": float(factors["y"][i, k])}
+
+
+def _agreeing(found: dict | None, asked: dict[str, Any]) -> int:
+    """How many of kind, colour and size word a found shape (None: not found) reads as asked."""
+    if found is None:
+        return 0
+    return ((found["shape"] == asked["shape"]) + (found["hue"] == asked["hue"])
+            + ((found["size"] >= 0.5) == asked["size"]))
 
 
 def agreement(images: Tensor, factors: dict[str, Tensor]) -> dict[str, float]:
@@ -180,11 +187,15 @@ def agreement(images: Tensor, factors: dict[str, Tensor]) -> dict[str, float]:
     for i, objs in enumerate(found):
         asked = [_asked(factors, i, k) for k in range(objects)]
         options = [objs, objs[::-1]] if len(objs) == 2 else [objs + [None] * (objects - len(objs))]
-        score = lambda pair: sum(o is not None and (o["shape"] == a["shape"]) + (o["hue"] == a["hue"])  # noqa: E731
-                                 + ((o["size"] >= 0.5) == a["size"]) for o, a in zip(pair, asked))
+        def score(pair: list) -> int:
+            return sum(_agreeing(o, a) for o, a in zip(pair, asked))
+
         if objects == 2:
-            asked_rel = _relation(asked[0]["x"], asked[0]["y"], asked[1]["x"], asked[1]["y"])
-            stands = lambda p: None not in p and holds(asked_rel, p[0]["x"] - p[1]["x"], p[0]["y"] - p[1]["y"])  # noqa: E731
+            asked_rel = shapes.relation(asked[0]["x"] - asked[1]["x"], asked[0]["y"] - asked[1]["y"])
+
+            def stands(pair: list) -> bool:
+                return None not in pair and holds(asked_rel, pair[0]["x"] - pair[1]["x"], pair[0]["y"] - pair[1]["y"])
+
             pair = max(options, key=lambda p: (score(p), stands(p)))  # a tie in attributes: either reading
         else:
             pair = max(options, key=score)

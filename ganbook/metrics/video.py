@@ -38,6 +38,7 @@ from scipy.stats import wasserstein_distance
 from torch import Tensor
 
 from .instruments import shape_reader
+from .objects import shape_mask
 
 SECTORS = 8
 
@@ -106,15 +107,6 @@ def average_content_distance(read: dict[str, Tensor]) -> float:
     the steps of a clip and over clips."""
     f = read["features"]
     return float((f[:, 1:] - f[:, :-1]).norm(dim=-1).mean())
-
-
-def shape_mask(frames: Tensor, threshold: float = 0.3) -> Tensor:
-    """Which pixels of each frame ``(..., 3, S, S)`` belong to the shape, ``(..., S*S)`` of 0/1: those whose
-    colour is farther than ``threshold`` (in [-1, 1] units) from the frame's median colour, the background
-    that fills most of it."""
-    flat = frames.flatten(-2)  # (..., 3, P)
-    background = flat.median(-1).values
-    return ((flat - background[..., None]).norm(dim=-2) > threshold).float()
 
 
 def shape_colour(frames: Tensor, threshold: float = 0.3) -> Tensor:

@@ -26,6 +26,8 @@ time halve together): ``(n, T, 3, 32, 32) -> (n, w, T/2, 16, 16) -> (n, 2w, T/4,
 
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 from torch import Tensor, nn
 
@@ -37,7 +39,7 @@ def _check_frames(frames: int, multiple: int) -> None:
         raise ValueError(f"clips need a multiple of {multiple} frames (at least {multiple}), got {frames}")
 
 
-def draw_frames(image_g: nn.Module, codes: Tensor) -> Tensor:
+def draw_frames(image_g: Callable[[Tensor], Tensor], codes: Tensor) -> Tensor:
     """Frame ``t`` of clip ``i`` drawn from ``codes[i, t]``: ``(n, T, d) -> (n, T, 3, S, S)``, all frames in one
     batch through the image generator."""
     n, frames, d = codes.shape
@@ -80,10 +82,8 @@ class PretrainedFrames(nn.Module):
         return (u * self.n_classes).long().clamp(max=self.n_classes - 1)
 
     def forward(self, codes: Tensor) -> Tensor:
-        n, frames, d = codes.shape
-        y = self.classes(codes).repeat_interleave(frames)
-        flat = self.G(self.into(codes.reshape(n * frames, d)), y)
-        return flat.reshape(n, frames, *flat.shape[1:])
+        y = self.classes(codes).repeat_interleave(codes.shape[1])
+        return draw_frames(lambda flat: self.G(self.into(flat), y), codes)
 
 
 class TemporalGenerator(nn.Module):

@@ -59,21 +59,17 @@ class TextEncoderConfig(training.SceneTrainingConfig):
 def captioned(n: int, seed: int) -> tuple[Tensor, Tensor]:
     """``n`` 64-pixel scenes, the first half with one shape and the rest with two, and their captions'
     word rows."""
-    tok = captions.Tokenizer()
     images, rows = [], []
     for objects, count in ((1, n // 2), (2, n - n // 2)):
         data = shapes.scenes(count, seed + objects, size=64, objects=objects)
         images.append(data.images)
-        rows.append(tok.encode([captions.describe(data.factors, i) for i in range(count)]))
+        rows.append(captions.caption_rows(data.factors))
     return torch.cat(images), torch.cat(rows)
 
 
 def loss(out: dict[str, Tensor], _: Any = None) -> Tensor:
     """DAMSM: the word-level and the sentence-level matching losses, summed (as AttnGAN pretrains it)."""
-    mask, same = out["tokens"] != 0, damsm.same_text(out["tokens"])
-    words = damsm.word_scores(out["words"], out["regions"], mask)
-    return damsm.matching_loss(words, same) + damsm.matching_loss(damsm.sentence_scores(out["sentence"],
-                                                                                        out["image"]), same)
+    return damsm.loss(out["words"], out["sentence"], out["regions"], out["image"], out["tokens"])
 
 
 @torch.no_grad()
