@@ -71,6 +71,13 @@ def test_pretrained_frames_stay_frozen_in_eval_mode_and_read_the_class_from_the_
     assert all(torch.equal(before[k], v) for k, v in frames.G.state_dict().items())  # batch-norm stats too
 
 
+def test_each_seed_starts_from_its_own_weights_around_the_same_frozen_frames():
+    a, b = (video_gans.build(video_gans.Config.for_profile("smoke", seed=s)).game for s in (0, 1))
+    assert not torch.equal(a.G.recurrent.weight_ih, b.G.recurrent.weight_ih)
+    assert not torch.equal(a.G.image.into.weight, b.G.image.into.weight)
+    assert all(torch.equal(p, q) for p, q in zip(a.G.image.G.parameters(), b.G.image.G.parameters()))
+
+
 def test_pick_frames_takes_each_clip_s_own_frames():
     clips = torch.arange(3 * 5, dtype=torch.float32).reshape(3, 5, 1, 1, 1).expand(3, 5, 3, 2, 2)
     picked = pick_frames(clips, 4, torch.Generator().manual_seed(0))

@@ -13,6 +13,7 @@ generated and real clips with :mod:`ganbook.metrics.video`;
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -102,24 +103,21 @@ class VideoConfig(ExperimentConfig):
 
 
 @lru_cache(maxsize=1)
-def _biggan_state() -> dict[str, Tensor]:
-    from . import biggan_showcase
+def _shipped_biggan() -> torch.nn.Module:
+    """Chapter 15's shipped BigGAN generator (its moving average), loaded once per process."""
     from .. import shipped
+    from . import biggan_showcase
 
     trainer, _ = shipped.load(biggan_showcase)
-    G = trainer.averaged.get("G", trainer.game.G)
-    return {k: v.clone() for k, v in G.state_dict().items()}
+    return trainer.averaged.get("G", trainer.game.G)
 
 
 def image_generator(config: VideoConfig, code_dim: int) -> torch.nn.Module:
-    """What draws the frames from ``code_dim``-number frame codes (``frames_from``)."""
+    """What draws the frames from ``code_dim``-number frame codes (``frames_from``): a fresh DCGAN
+    generator, or a copy of the shipped BigGAN generator, frozen."""
     if config.frames_from == "scratch":
         return ScratchFrames(code_dim, config.width)
-    from . import biggan_showcase
-
-    G = biggan_showcase.build(biggan_showcase.Config.for_profile("cpu")).game.G
-    G.load_state_dict(_biggan_state())
-    return PretrainedFrames(G, code_dim)
+    return PretrainedFrames(copy.deepcopy(_shipped_biggan()), code_dim)
 
 
 def generator(config: VideoConfig) -> torch.nn.Module:
