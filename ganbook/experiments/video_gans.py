@@ -104,11 +104,14 @@ class VideoConfig(ExperimentConfig):
 
 @lru_cache(maxsize=1)
 def _shipped_biggan() -> torch.nn.Module:
-    """Chapter 15's shipped BigGAN generator (its moving average), loaded once per process."""
+    """Chapter 15's shipped BigGAN generator (its moving average), loaded once per process. Loading builds
+    BigGAN's trainer, which seeds torch: the caller's random state is put back, so that a run's own seed
+    decides every weight it trains."""
     from .. import shipped
     from . import biggan_showcase
 
-    trainer, _ = shipped.load(biggan_showcase)
+    with torch.random.fork_rng(devices=[]):
+        trainer, _ = shipped.load(biggan_showcase)
     return trainer.averaged.get("G", trainer.game.G)
 
 
