@@ -72,3 +72,12 @@ def test_chapter_has_the_six_part_skeleton(md):
     assert len(re.findall(r"^\d+\. ", exercises, re.M)) >= 2, f"{md.name}: at least two exercises"
     assert any("footbibliography" in src or "bibliography" in src for src in markdown + code), \
         f"{md.name}: the references list"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.name)
+def test_computed_prose_needs_no_glue(md):
+    """`make site-check` builds with execution off, where a {glue} role finds no value and warns;
+    a chapter's computed sentences are Markdown outputs instead."""
+    _, markdown = split(md)
+    assert not any("{glue" in src for src in markdown), \
+        f"{md.name}: build the sentence in a remove-input cell returning Markdown(...) instead of {{glue}}"
