@@ -74,8 +74,9 @@ def figure_slider(
 
 
 def frame_picker(frames: Sequence[bytes], options: Sequence[str], description: str = "pick",
-                 start: int = 0) -> w.VBox:
-    """Buttons (one per option) that choose which PNG frame is shown: chapter 7's label picker.
+                 start: int = 0, button_width: str = "2.6em") -> w.VBox:
+    """Buttons (one per option, each ``button_width`` wide) that choose which PNG frame is shown: chapter 7's
+    label picker, chapter 19's photographs.
 
     Same mechanism as :func:`frame_slider`: the buttons' ``index`` is ``jslink``-ed
     to a ``Stack``, so the choice also works in the built site.
@@ -85,7 +86,7 @@ def frame_picker(frames: Sequence[bytes], options: Sequence[str], description: s
     images = [w.Image(value=f, format="png", layout=w.Layout(max_width="100%")) for f in frames]
     stack = w.Stack(images, selected_index=start)
     buttons = w.ToggleButtons(options=list(options), index=start, description=description,
-                              style={"button_width": "2.6em"})
+                              style={"button_width": button_width})
     box = w.VBox([buttons, stack])
     box.links = [w.jslink((buttons, "index"), (stack, "selected_index"))]
     return box

@@ -15,6 +15,7 @@ from functools import partial
 from .digits import mnist5k, torchvision_set, uci_digits
 from .mixtures import Spiral, grid, ring
 from .shapes import world
+from .photos import held_out
 from .stacked import stacked_mnist
 from .toys import Gaussian1D
 
@@ -95,6 +96,13 @@ def catalog() -> list[DataSpec]:
             source="rendered from a seed (ganbook.data.shapes)",
             offline=True,
             make=partial(world, "train", 64, 2),
+        ),
+        DataSpec(
+            name="photos",
+            description="16 photographs, 13 for training patches and 3 held out, for 4x super-resolution (chapter 19)",
+            source="shipped in scikit-image and scikit-learn",
+            offline=True,
+            make=held_out,
         ),
         DataSpec(
             name="uci-digits",
