@@ -72,8 +72,9 @@ def anchors() -> dict[str, Anchor]:
     from .anchors_text import text_to_image
     from .anchors_superres import superres
     from .anchors_video import video
+    from .anchors_voxels import voxels
 
-    return {a.key: a for a in rows + translation() + superres() + text_to_image() + video()}
+    return {a.key: a for a in rows + translation() + superres() + voxels() + text_to_image() + video()}
 
 
 # Where the quoted rows of ProGAN and StyleGAN were read: an image of the paper's table on a page that was not

@@ -26,6 +26,7 @@ DATA_FILES: dict[str, list[str]] = {
     "ganbook.metrics.instruments.shape_reader": ["assets/shape_reader.pt", "assets/shape_reader.json"],
     "ganbook.metrics.instruments.segmenter": ["assets/segmenter.pt", "assets/segmenter.json"],
     "ganbook.metrics.instruments.text_encoder": ["assets/text_encoder.pt", "assets/text_encoder.json"],
+    "ganbook.metrics.instruments.voxel_classifier": ["assets/voxel_classifier.pt", "assets/voxel_classifier.json"],
     # the shipped showcases: a retrained one changes what its chapter shows and measures
     "ganbook.experiments.dcgan_showcase": ["assets/dcgan-showcase.pt", "assets/dcgan-showcase.json"],
     "ganbook.experiments.biggan_showcase": ["assets/biggan-showcase.pt", "assets/biggan-showcase.json"],

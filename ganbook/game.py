@@ -31,6 +31,8 @@ class Phase:
     repeat: int = 1  # times per step (n_critic)
     after: Callable[[], None] | None = None  # after each optimiser step (weight clipping)
     clip_norm: float | None = None  # rescale the phase's gradients to at most this total norm before the step
+    # asked after the losses: False skips this update (3D-GAN's D); every process of a distributed run must agree
+    step_if: Callable[[], bool] | None = None
 
 
 class Game:

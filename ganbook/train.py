@@ -134,6 +134,8 @@ class Trainer:
                     with self.precision.autocast():
                         terms = phase.losses(self)
                     total = functools.reduce(operator.add, terms.values())  # term 1 + term 2 + ..., in order
+                    if phase.step_if is not None and not phase.step_if():
+                        continue  # the game says this network sits this update out
                     opt.zero_grad(set_to_none=True)
                     self.precision.backward(total)
                 if distributed.active() or phase.clip_norm is not None:  # at true scale: average, then clip

@@ -16,6 +16,7 @@ from .digits import mnist5k, torchvision_set, uci_digits
 from .mixtures import Spiral, grid, ring
 from .shapes import world
 from .photos import held_out
+from .voxels import world as voxel_world
 from .stacked import stacked_mnist
 from .toys import Gaussian1D
 
@@ -103,6 +104,14 @@ def catalog() -> list[DataSpec]:
             source="shipped in scikit-image and scikit-learn",
             offline=True,
             make=held_out,
+        ),
+        DataSpec(
+            name="voxels",
+            description="2,000 training and 500 held-out solids (sphere, cube, cylinder, cone, torus) in 32^3 "
+                        "voxel grids, every factor known (chapter 20)",
+            source="made by ganbook.data.voxels",
+            offline=True,
+            make=partial(voxel_world, "train"),
         ),
         DataSpec(
             name="uci-digits",

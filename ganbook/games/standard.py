@@ -77,6 +77,10 @@ class StandardGame(Game):
         """D's logits ``(N,)`` (or one per patch) on ``x`` given ``c``."""
         return as_logits(self.score(x, c))
 
+    def logits_pair(self, real: Tensor, fake: Tensor, c: Tensor | None) -> tuple[Tensor, Tensor]:
+        """D's logits on a real batch and on fakes, in D's phase."""
+        return self.logits(real, c), self.logits(fake, c)
+
     def seen_by_d(self, x: Tensor, trainer: Trainer) -> Tensor:
         """``x`` plus instance noise of the current step's std (``x`` itself without noise)."""
         sigma = self.instance_noise(trainer.step) if self.instance_noise is not None else 0.0
@@ -97,7 +101,7 @@ class StandardGame(Game):
                 fake = self.replay.mix(fake, t.rng)
             fake = self.seen_by_d(fake, t)
         obj = self.objective
-        terms = {"adv": obj.d_loss(self.logits(x, c), self.logits(fake, c))}
+        terms = {"adv": obj.d_loss(*self.logits_pair(x, fake, c))}
         if obj.penalty is not None:
             terms["penalty"] = obj.penalty_weight * obj.penalty(partial(self.score, c=c), x, fake, t.rng)
         return terms

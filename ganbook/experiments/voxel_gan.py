@@ -1,0 +1,149 @@
+"""Chapter 20: 3D-GAN on voxel primitives, measured by class, by memorisation and by its discriminator's features.
+
+3D-GAN's generator and discriminator (:mod:`ganbook.models.voxel`) in the
+standard game (non-saturating loss, binary cross-entropy for D) with the
+paper's rule that D learns only on batches it sorts at most 80% right
+(:class:`ganbook.games.voxel.CappedGame`), on the 2,000 training shapes of
+:mod:`ganbook.data.voxels`. Unconditional by default: the class of a shape is
+never shown to either network; ``conditional`` gives G and D the class (one
+network for the five, where the paper trained one per class), and then
+the classifier's agreement with the asked class is measured too. :func:`evaluate` measures
+
+- **classes**: the shipped 3-D classifier names each generated shape; the share of
+  each class, how many classes appear, and the total variation to the uniform
+  mix of the training set (:func:`ganbook.metrics.voxels.coverage`);
+- **memorisation**: each generated shape's IoU with its nearest training shape,
+  beside the same for held-out real shapes (:func:`ganbook.metrics.voxels.nearest_iou`);
+- **D's features**: a linear classifier (scikit-learn's logistic regression) trained
+  on D's features of real training shapes and tested on the held-out ones, as the
+  paper did on ModelNet (:meth:`~ganbook.models.voxel.VoxelDiscriminator.features`);
+- **occupancy**: the mean share of filled voxels, against the training shapes'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from ..data import voxels
+from ..games.voxel import CappedGame
+from ..metrics import voxels as measures
+from ..metrics.instruments import voxel_classifier
+from ..models.voxel import VoxelDiscriminator, VoxelGenerator
+from ..train import Trainer
+from ..config import Bound
+from .base import ExperimentConfig, make_trainer
+
+NAME = "voxel-gan"
+CHAPTER = 20
+
+
+@dataclass(frozen=True)
+class VoxelGANConfig(ExperimentConfig):
+    """Sizes and rates per profile. The paper: z 200, 64^3 voxels, G 512-256-128-64 channels, batch 100,
+    Adam (beta1 0.5) at 0.0025 for G and 1e-5 for D."""
+
+    steps: int = 400
+    batch_size: int = 32
+    lr_g: float = 2.5e-3  # the paper's G rate
+    lr_d: float = 1e-4  # ten times the paper's 1e-5
+    betas: tuple[float, float] = (0.5, 0.999)
+    z_dim: int = 200
+    width: int = 16  # G's last hidden and D's first layer; 4x this at the widest
+    d_width: int = 16
+    eval_samples: int = 500
+    conditional: bool = False  # one G for the five classes, G(z, c) and a projection D
+    d_accuracy_cap: float = 0.8  # D updates only on batches it sorts at most this well (the paper's rule)
+
+    BOUNDS: ClassVar[dict[str, Bound]] = {"d_accuracy_cap": Bound(0, 1, open_low=True)}
+
+    PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
+        "smoke": dict(steps=3, batch_size=4, z_dim=16, width=2, d_width=2, eval_samples=50),
+        "cpu": {},
+        "gpu": dict(steps=20000, batch_size=100, lr_d=1e-5, width=64, d_width=64, eval_samples=2000),
+    }
+
+
+def networks(config: VoxelGANConfig) -> tuple[VoxelGenerator, VoxelDiscriminator]:
+    """G and D as ``config`` sizes them (class-conditional if it says so), G's weights drawn first."""
+    n_classes = len(voxels.CLASSES) if config.conditional else 0
+    G = VoxelGenerator(config.z_dim, config.width, n_classes)
+    return G, VoxelDiscriminator(config.d_width, n_classes)
+
+
+def build(config: VoxelGANConfig, device: torch.device | str = "cpu") -> Trainer:
+    """3D-GAN's G and D in the standard game on the training shapes."""
+    config = config.validated()
+    torch.manual_seed(config.seed)
+    G, D = networks(config)
+    game = CappedGame(G, D, cap=config.d_accuracy_cap)
+    return make_trainer(game, voxels.VoxelSource("train", config.conditional), config, device)
+
+
+def feature_accuracy(D: VoxelDiscriminator, train: voxels.VoxelSet, test: voxels.VoxelSet) -> float:
+    """Held-out accuracy of a linear classifier (logistic regression on standardised features) trained on
+    ``D``'s features of the ``train`` shapes and their classes: what D has learned about shape without labels."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    D.eval()
+    x_train = torch.cat([D.features(train.occupancy[i:i + 250]) for i in range(0, len(train), 250)]).numpy()
+    x_test = torch.cat([D.features(test.occupancy[i:i + 250]) for i in range(0, len(test), 250)]).numpy()
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    model.fit(x_train, train.labels.numpy())
+    return float(np.mean(model.predict(x_test) == test.labels.numpy()))
+
+
+def shape_scores(made: Tensor, asked: Tensor | None = None) -> dict[str, Any]:
+    """Classes (coverage and each class's share), nearest-training-shape IoU and occupancy of shapes ``made``
+    ``(n, 1, 32, 32, 32)``, read binarised at 0.5; with the classes ``asked`` of them, how often the
+    classifier reads the asked class, overall and per class (``accuracy_<class>``)."""
+    train = voxels.world("train")
+    model = voxel_classifier.shipped()
+    classes = voxel_classifier.classify(model, made)
+    asked_for = {} if asked is None else voxel_classifier.accuracy(model, made, asked)
+    cover = measures.coverage(classes, len(voxels.CLASSES))
+    nearest = measures.nearest_iou(made, train.occupancy)
+    return {"classes_present": cover["present"], "class_tv": cover["tv"],
+            **{f"share_{c}": s for c, s in zip(voxels.CLASSES, cover["shares"])},
+            "nearest_iou": float(nearest.mean()), "nearest_iou_max": float(nearest.max()),
+            "occupancy": float((made > 0.5).float().mean()), **asked_for}
+
+
+def evaluate(trainer: Trainer, config: VoxelGANConfig) -> dict[str, Any]:
+    """:func:`shape_scores` of ``eval_samples`` generated shapes, and D's feature accuracy."""
+    made = trainer.generate(config.eval_samples, seed=config.seed + 20)  # a conditional G: the classes in turn
+    D = trainer.game.D
+    was = D.training
+    out = {**shape_scores(made, trainer.game.conditions(config.eval_samples)), "d_feature_accuracy": feature_accuracy(D, voxels.world("train"), voxels.world("test"))}
+    D.train(was)
+    return out
+
+
+def reference() -> dict[str, Any]:
+    """:func:`shape_scores` of the held-out real shapes (asked for their own classes): the row every model is
+    read beside."""
+    test = voxels.world("test")
+    return shape_scores(test.occupancy, test.labels)
+
+
+def untrained_feature_accuracy(config: VoxelGANConfig) -> float:
+    """The linear classifier on the features of a D with the run's seed but no training: the floor that
+    shows what training added."""
+    torch.manual_seed(config.seed)
+    return feature_accuracy(networks(config)[1], voxels.world("train"), voxels.world("test"))
+
+
+def interpolate(trainer: Trainer, steps: int = 9, seed: int = 3) -> Tensor:
+    """``steps`` shapes on the straight line between two latents drawn from ``seed``: ``(steps, 1, 32, 32, 32)``."""
+    ends = torch.randn(2, trainer.game.G.latent_dim, generator=torch.Generator().manual_seed(seed))
+    t = torch.linspace(0, 1, steps)[:, None]
+    return trainer.generate(steps, z=(1 - t) * ends[0] + t * ends[1])
+
+
+Config = VoxelGANConfig

@@ -1,0 +1,128 @@
+"""Chapter 20's networks and its shipped 3-D classifier."""
+
+import pytest
+import torch
+
+from ganbook.data import voxels
+from ganbook.metrics.instruments import voxel_classifier
+from ganbook.models.voxel import VoxelClassifier, VoxelDiscriminator, VoxelGenerator
+
+
+def test_the_generator_makes_occupancy_grids_and_d_scores_them():
+    G, D = VoxelGenerator(z_dim=8, width=4), VoxelDiscriminator(width=4)
+    x = G(torch.randn(3, 8))
+    assert x.shape == (3, 1, 32, 32, 32) and 0 <= x.min() and x.max() <= 1
+    assert D(x).shape == (3,)
+    assert D.features(x).shape == (3, 8 * (4 + 8 + 16))  # three layers, each max-pooled to 2x2x2 cells
+    with pytest.raises(ValueError, match=r"\(n, 1, 32, 32, 32\)"):
+        D(torch.zeros(2, 1, 16, 16, 16))
+
+
+def test_flip_flips_the_share_it_is_given():
+    grids = voxels.world("test").occupancy[:4]
+    rng = torch.Generator().manual_seed(0)
+    assert torch.equal(voxel_classifier.flip(grids, 0.0, rng), grids)
+    assert torch.equal(voxel_classifier.flip(grids, 1.0, rng), 1 - grids)
+    changed = (voxel_classifier.flip(grids, torch.tensor([0.0, 0.1, 0.2, 0.3]), rng) != grids).float()
+    assert changed.mean((1, 2, 3, 4)).tolist() == pytest.approx([0.0, 0.1, 0.2, 0.3], abs=0.01)
+
+
+def test_the_classifier_reads_grids_binarised_at_one_half():
+    model = VoxelClassifier(5, width=2).eval()
+    grids = voxels.world("test").occupancy[:6]
+    assert torch.equal(voxel_classifier.classify(model, grids * 0.6), voxel_classifier.classify(model, grids))
+
+
+def test_the_shipped_classifier_names_every_held_out_primitive_even_with_flipped_voxels():
+    manifest_metrics = voxel_classifier.evaluate_model(voxel_classifier.shipped())
+    for row in manifest_metrics["robustness"]:
+        assert row["accuracy"] >= 0.95, row
+        assert min(row[f"accuracy_{c}"] for c in voxels.CLASSES) >= 0.9, row
+    assert sum(p.numel() for p in voxel_classifier.shipped().parameters()) * 4 < 1_000_000  # under 1 MB
+
+
+def test_a_spheres_mesh_lies_on_its_radius():
+    from ganbook.meshes import mesh
+
+    centre = torch.full((1, 3), 0.5)
+    factors = {"kind": torch.tensor([0]), "size": torch.tensor([1.0]), "centre": centre,
+               "rotation": torch.eye(3)[None]}
+    grid = voxels.render(factors)[0]
+    verts, faces = mesh(grid)
+    r = float(voxels.radius(torch.tensor(1.0))) * 32
+    distances = ((torch.from_numpy(verts) - 16.0) ** 2).sum(1).sqrt()  # voxel i's centre is at i + 0.5
+    assert len(faces) > 500 and abs(float(distances.mean()) + 0.5 - r) < 0.6
+    assert len(mesh(torch.zeros(1, 8, 8, 8))[1]) == 0
+
+
+def test_the_3d_gan_experiment_trains_measures_and_interpolates():
+    from ganbook.experiments import voxel_gan
+
+    config = voxel_gan.Config.for_profile("smoke")
+    trainer = voxel_gan.build(config).fit(config.steps, progress=False)
+    scores = voxel_gan.evaluate(trainer, config)
+    assert 1 <= scores["classes_present"] <= 5 and 0 <= scores["nearest_iou"] <= scores["nearest_iou_max"] <= 1
+    assert 0 <= scores["d_feature_accuracy"] <= 1
+    path = voxel_gan.interpolate(trainer, 4)
+    assert path.shape == (4, 1, 32, 32, 32)
+    ends = torch.randn(2, config.z_dim, generator=torch.Generator().manual_seed(3))
+    assert torch.allclose(path[0], trainer.generate(1, z=ends[:1]), atol=1e-6)
+
+
+def test_held_out_real_shapes_cover_every_class_and_are_not_copies_of_training_shapes():
+    from ganbook.experiments import voxel_gan
+
+    real = voxel_gan.reference()
+    assert real["classes_present"] == 5 and real["class_tv"] < 0.1
+    assert 0.5 < real["nearest_iou"] < 0.8 and real["nearest_iou_max"] < 1
+
+
+def test_a_class_conditional_pair_takes_classes_and_names_the_fix_without_them():
+    G, D = VoxelGenerator(z_dim=8, width=2, n_classes=5), VoxelDiscriminator(width=2, n_classes=5)
+    z, c = torch.randn(4, 8), torch.tensor([0, 1, 4, 4])
+    x = G(z, c)
+    assert x.shape == (4, 1, 32, 32, 32) and D(x, c).shape == (4,)
+    assert not torch.allclose(G(z, torch.tensor([1, 1, 1, 1])), x)  # the class changes the shape
+    with torch.no_grad():
+        D.embed.weight.zero_()  # no projection left: the logit is the unconditional head's
+        assert torch.allclose(D(x, c), D(x, torch.tensor([2, 2, 2, 2])))
+    for bad in (None, torch.tensor([0, 1, 5, 2]), torch.tensor([0.0, 1, 2, 3])):
+        with pytest.raises(ValueError, match="classes"):
+            G(z, bad)
+
+
+def test_d_accuracy_counts_reals_above_and_fakes_below_zero():
+    from ganbook.games.voxel import d_accuracy
+
+    real, fake = torch.tensor([2.0, -1.0, 0.5, 3.0]), torch.tensor([-2.0, 0.1, -0.3])
+    naive = (sum(float(r) > 0 for r in real) + sum(float(f) < 0 for f in fake)) / 7
+    assert float(d_accuracy(real, fake)) == pytest.approx(naive) == pytest.approx(5 / 7)
+
+
+def test_the_capped_game_leaves_d_alone_on_batches_it_already_sorts_and_trains_g_every_step():
+    from ganbook.experiments import voxel_gan
+
+    for cap in (1.0, 1e-6):
+        trainer = voxel_gan.build(voxel_gan.Config.for_profile("smoke", d_accuracy_cap=cap))
+        d0 = [p.detach().clone() for p in trainer.game.D.parameters()]
+        g0 = [p.detach().clone() for p in trainer.game.G.parameters()]
+        seen = []
+        trainer.fit(3, callbacks=[lambda t: seen.append(t.game.last_accuracy)], progress=False)
+        accuracies = seen[1:]  # the first call comes before any step
+        assert len(accuracies) == 3 and all(0 <= a <= 1 for a in accuracies)
+        d_moved = not all(torch.equal(a, b) for a, b in zip(d0, trainer.game.D.parameters()))
+        g_moved = not all(torch.equal(a, b) for a, b in zip(g0, trainer.game.G.parameters()))
+        assert g_moved and d_moved == any(a <= cap for a in accuracies), (cap, accuracies)
+    assert not all(a <= 1e-6 for a in accuracies)  # so the small cap did hold D back on some step
+
+
+def test_the_gpu_profile_and_the_d_rule_are_the_papers_as_quoted():
+    from ganbook.anchors import anchor
+    from ganbook.experiments import voxel_gan
+
+    paper = {k: m for k, (m, _) in anchor("3dgan-settings").values.items()}
+    gpu = voxel_gan.Config.for_profile("gpu")
+    assert (gpu.lr_g, gpu.lr_d, gpu.batch_size, gpu.z_dim, gpu.betas[0]) == (
+        paper["lr_g"], paper["lr_d"], paper["batch_size"], paper["z_dim"], paper["beta1"])
+    assert voxel_gan.Config.for_profile("cpu").d_accuracy_cap == paper["d_update_below_accuracy"]
+    assert anchor("3dgan-modelnet").status == "quoted" and "as quoted by" in anchor("3dgan-modelnet").cite()
