@@ -46,6 +46,8 @@ from .base import Bound, ExperimentConfig, adam_pair, make_trainer
 NAME = "srgan"
 CHAPTER = 19
 CONTENT = ("pixels", "features")
+PAPER_ROWS = {"bicubic": "bicubic", "SRResNet": "srresnet", "SRGAN": "srgan", "SRGAN-MSE": "srgan"}
+"""Each of our methods' row of Table 2 (:mod:`ganbook.anchors_superres`); SRGAN-MSE is read beside SRGAN's."""
 
 
 @dataclass(frozen=True)
@@ -165,10 +167,9 @@ def run(config: SRGANConfig, progress: bool = True) -> dict[str, Any]:
         seconds[name] = time.perf_counter() - start
         images[name] = upscaled(trainer.game.G)
     real = {name: high for name, (_, high) in photos.held_out().items()}
-    return {"images": images, "real": real, "table": superres.table(images, real),
-            "per_photo": superres.per_photo(images, real), "seconds": seconds, "history": stages.history}
-
-
+    per = superres.per_photo(images, real)
+    return {"images": images, "real": real, "table": superres.average(per), "per_photo": per, "seconds": seconds,
+            "history": stages.history}
 
 
 def detail_window(real: Tensor, size: int = 96, stride: int = 16) -> tuple[int, int]:
@@ -209,13 +210,11 @@ def beside_paper(table: dict[str, dict[str, float]]) -> "pd.DataFrame":
     from ..anchors import anchor
     from ..anchors_superres import TABLE2
 
-    ours = {m: table[m] for m in table}
-    keys = {"bicubic": "bicubic", "SRResNet": "srresnet", "SRGAN": "srgan", "SRGAN-MSE": "srgan"}
     rows = {}
-    for method, scores in ours.items():
+    for method, scores in table.items():
         row = {("ours: held-out photos", "PSNR"): scores["psnr"], ("ours: held-out photos", "SSIM"): scores["ssim"]}
         for data, (label, _) in TABLE2.items():
-            paper = anchor(f"srgan-table2-{data}-{keys[method]}").values
+            paper = anchor(f"srgan-table2-{data}-{PAPER_ROWS[method]}").values
             row[(label, "PSNR")], row[(label, "SSIM")] = paper["psnr"][0], paper["ssim"][0]
         rows[method] = row
     return pd.DataFrame(rows).T.round(3)
@@ -226,8 +225,8 @@ def paper_psnr(method: str) -> dict[str, float]:
     from ..anchors import anchor
     from ..anchors_superres import TABLE2
 
-    key = {"bicubic": "bicubic", "SRResNet": "srresnet", "SRGAN": "srgan"}[method]
-    return {name: anchor(f"srgan-table2-{data}-{key}").values["psnr"][0] for data, (name, _) in TABLE2.items()}
+    return {name: anchor(f"srgan-table2-{data}-{PAPER_ROWS[method]}").values["psnr"][0]
+            for data, (name, _) in TABLE2.items()}
 
 
 def paper_gaps(a: str, b: str) -> dict[str, float]:
@@ -256,7 +255,6 @@ def orderings(table: dict[str, dict[str, float]], label: str = "SRGAN") -> dict[
                           "SRGAN": table[label]["psnr"]})}
     out.update({name: order({m: paper[m][name] for m in paper}) for name in paper["bicubic"]})
     return out
-
 
 
 def say_orderings(table: dict[str, dict[str, float]], label: str = "SRGAN") -> str:

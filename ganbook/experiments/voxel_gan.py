@@ -29,13 +29,14 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from .. import players
+from ..config import Bound
 from ..data import voxels
 from ..games.voxel import CappedGame
 from ..metrics import voxels as measures
 from ..metrics.instruments import voxel_classifier
 from ..models.voxel import VoxelDiscriminator, VoxelGenerator
 from ..train import Trainer
-from ..config import Bound
 from .base import ExperimentConfig, make_trainer
 
 NAME = "voxel-gan"
@@ -91,9 +92,9 @@ def feature_accuracy(D: VoxelDiscriminator, train: voxels.VoxelSet, test: voxels
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    D.eval()
-    x_train = torch.cat([D.features(train.occupancy[i:i + 250]) for i in range(0, len(train), 250)]).numpy()
-    x_test = torch.cat([D.features(test.occupancy[i:i + 250]) for i in range(0, len(test), 250)]).numpy()
+    with players.inference(D):
+        x_train, x_test = (torch.cat([D.features(grids[i:i + 250]) for i in range(0, len(grids), 250)]).numpy()
+                           for grids in (train.occupancy, test.occupancy))
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
     model.fit(x_train, train.labels.numpy())
     return float(np.mean(model.predict(x_test) == test.labels.numpy()))
@@ -104,9 +105,8 @@ def shape_scores(made: Tensor, asked: Tensor | None = None) -> dict[str, Any]:
     ``(n, 1, 32, 32, 32)``, read binarised at 0.5; with the classes ``asked`` of them, how often the
     classifier reads the asked class, overall and per class (``accuracy_<class>``)."""
     train = voxels.world("train")
-    model = voxel_classifier.shipped()
-    classes = voxel_classifier.classify(model, made)
-    asked_for = {} if asked is None else voxel_classifier.accuracy(model, made, asked)
+    classes = voxel_classifier.classify(voxel_classifier.shipped(), made)
+    asked_for = {} if asked is None else voxel_classifier.agreement(classes, asked)
     cover = measures.coverage(classes, len(voxels.CLASSES))
     nearest = measures.nearest_iou(made, train.occupancy)
     return {"classes_present": cover["present"], "class_tv": cover["tv"],
@@ -118,11 +118,8 @@ def shape_scores(made: Tensor, asked: Tensor | None = None) -> dict[str, Any]:
 def evaluate(trainer: Trainer, config: VoxelGANConfig) -> dict[str, Any]:
     """:func:`shape_scores` of ``eval_samples`` generated shapes, and D's feature accuracy."""
     made = trainer.generate(config.eval_samples, seed=config.seed + 20)  # a conditional G: the classes in turn
-    D = trainer.game.D
-    was = D.training
-    out = {**shape_scores(made, trainer.game.conditions(config.eval_samples)), "d_feature_accuracy": feature_accuracy(D, voxels.world("train"), voxels.world("test"))}
-    D.train(was)
-    return out
+    return {**shape_scores(made, trainer.game.conditions(config.eval_samples)),
+            "d_feature_accuracy": feature_accuracy(trainer.game.D, voxels.world("train"), voxels.world("test"))}
 
 
 def reference() -> dict[str, Any]:

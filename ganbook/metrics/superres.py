@@ -96,5 +96,10 @@ def per_photo(images: dict[str, dict[str, Tensor]], real: dict[str, Tensor],
 
 def table(images: dict[str, dict[str, Tensor]], real: dict[str, Tensor], scale: int = 4) -> dict[str, dict[str, float]]:
     """Mean :func:`scores` over the photographs, per method (see :func:`per_photo`)."""
+    return average(per_photo(images, real, scale))
+
+
+def average(per: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """:func:`per_photo`'s scores averaged over the photographs, per method."""
     return {method: {k: float(np.mean([row[k] for row in rows.values()])) for k in ("psnr", "ssim", "detail")}
-            for method, rows in per_photo(images, real, scale).items()}
+            for method, rows in per.items()}

@@ -32,10 +32,9 @@ def iou(a: Tensor, b: Tensor) -> Tensor:
     """Per-pair IoU ``(n,)`` in [0, 1] of grids ``a`` and ``b`` ``(n, 1, D, D, D)``, each thresholded at 0.5."""
     if a.shape != b.shape:
         raise ValueError(f"iou compares grids pair by pair: got shapes {tuple(a.shape)} and {tuple(b.shape)}")
-    fa, fb = a.reshape(len(a), -1) > 0.5, b.reshape(len(b), -1) > 0.5
-    intersection = (fa & fb).sum(1).float()
-    union = (fa | fb).sum(1).float()
-    return _ratio(intersection, union)
+    fa, fb = _flat(a), _flat(b)
+    intersection = (fa * fb).sum(1)
+    return _ratio(intersection, fa.sum(1) + fb.sum(1) - intersection)
 
 
 def nearest_iou(made: Tensor, reference: Tensor, chunk: int = 256) -> Tensor:

@@ -19,7 +19,11 @@ from torch import Tensor, nn
 from .dcgan import DCGANDiscriminator, dcgan_init
 
 
-def _check_labels(y: Tensor, n_classes: int, n: int, soft: bool = False) -> None:
+def check_labels(y: Tensor | None, n_classes: int, n: int, soft: bool = False) -> None:
+    """A one-line error unless ``y`` holds ``n`` class indices below ``n_classes`` (or, with ``soft``, ``n`` rows
+    of class weights)."""
+    if y is None:
+        raise ValueError(f"this network is class-conditional: give it the classes, {n} labels of shape ({n},)")
     if soft and y.dim() == 2:  # (n, n_classes) class weights, e.g. 0.5 e_3 + 0.5 e_8 (chapter 7, exercise 4)
         if tuple(y.shape) != (n, n_classes) or not y.is_floating_point():
             raise ValueError(f"soft labels must be floats of shape ({n}, {n_classes}), got {tuple(y.shape)} {y.dtype}")
@@ -28,8 +32,10 @@ def _check_labels(y: Tensor, n_classes: int, n: int, soft: bool = False) -> None
         return
     if y.dim() != 1 or y.shape[0] != n:
         raise ValueError(f"expected {n} labels of shape ({n},), got {tuple(y.shape)}")
+    if y.dtype != torch.long:
+        raise ValueError(f"labels index the classes, so they are torch.long, got {y.dtype}")
     if y.numel() and (int(y.min()) < 0 or int(y.max()) >= n_classes):
-        raise ValueError(f"labels must lie in 0..{n_classes - 1}, got {int(y.min())}..{int(y.max())}")
+        raise ValueError(f"labels must lie in 0..{n_classes - 1} ({n_classes} classes), got {int(y.min())}..{int(y.max())}")
 
 
 class ConditionalBatchNorm2d(nn.Module):
@@ -77,7 +83,7 @@ class ConditionalGenerator(nn.Module):
             nn.init.zeros_(m.bias.weight)
 
     def forward(self, z: Tensor, y: Tensor) -> Tensor:
-        _check_labels(y, self.n_classes, z.shape[0], soft=True)
+        check_labels(y, self.n_classes, z.shape[0], soft=True)
         code = y.to(z) if y.dim() == 2 else F.one_hot(y, self.n_classes).to(z)
         h = self.project(torch.cat([z, code], 1)[:, :, None, None])
         h = F.relu(self.norm1(h, y))
@@ -93,7 +99,7 @@ class ConcatDiscriminator(DCGANDiscriminator):
         self.n_classes = n_classes
 
     def forward(self, x: Tensor, y: Tensor) -> Tensor:  # (n, 1, 28, 28), (n,) -> (n, 1)
-        _check_labels(y, self.n_classes, x.shape[0])
+        check_labels(y, self.n_classes, x.shape[0])
         planes = F.one_hot(y, self.n_classes).to(x)[:, :, None, None].expand(-1, -1, *x.shape[2:])
         return super().forward(torch.cat([x, planes], 1))
 
@@ -108,7 +114,7 @@ class ProjectionDiscriminator(DCGANDiscriminator):
         dcgan_init(self.embed)
 
     def forward(self, x: Tensor, y: Tensor) -> Tensor:  # (n, 1, 28, 28), (n,) -> (n, 1)
-        _check_labels(y, self.n_classes, x.shape[0])
+        check_labels(y, self.n_classes, x.shape[0])
         h = self.body(x)  # (n, 2w, 7, 7)
         pooled = h.sum((2, 3))  # (n, 2w)
         return self.head(h).flatten(1) + (self.embed(y) * pooled).sum(1, keepdim=True)

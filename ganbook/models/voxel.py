@@ -19,19 +19,12 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
+from .conditional import check_labels
+
 
 def _check(x: Tensor, size: int = 32) -> None:
     if x.dim() != 5 or x.shape[1] != 1 or tuple(x.shape[2:]) != (size,) * 3:
         raise ValueError(f"expected voxel grids of shape (n, 1, {size}, {size}, {size}), got {tuple(x.shape)}")
-
-
-def _classes(c: Tensor | None, n_classes: int, n: int) -> Tensor:
-    """``c`` if it holds ``n`` class indices below ``n_classes``; a one-line error otherwise."""
-    if c is None or c.shape != (n,) or c.dtype != torch.long or (n and not 0 <= int(c.min()) <= int(c.max()) < n_classes):
-        got = "none" if c is None else f"{tuple(c.shape)} {c.dtype}"
-        raise ValueError(f"a class-conditional voxel network needs classes (n,) of long in [0, {n_classes}), "
-                         f"got {got}")
-    return c
 
 
 class VoxelGenerator(nn.Module):
@@ -53,7 +46,8 @@ class VoxelGenerator(nn.Module):
 
     def forward(self, z: Tensor, c: Tensor | None = None) -> Tensor:
         if self.n_classes:
-            z = torch.cat([z, F.one_hot(_classes(c, self.n_classes, len(z)), self.n_classes).to(z)], 1)
+            check_labels(c, self.n_classes, len(z))
+            z = torch.cat([z, F.one_hot(c, self.n_classes).to(z)], 1)
         return self.net(z[:, :, None, None, None])
 
 
@@ -84,7 +78,8 @@ class VoxelDiscriminator(nn.Module):
             x = block(x)
         out = self.head(x).flatten()
         if self.embed is not None:
-            out = out + (self.embed(_classes(c, self.n_classes, len(x))) * x.sum((2, 3, 4))).sum(1)
+            check_labels(c, self.n_classes, len(x))
+            out = out + (self.embed(c) * x.sum((2, 3, 4))).sum(1)
         return out
 
     @torch.no_grad()

@@ -74,7 +74,11 @@ def classify(model: VoxelClassifier, grids: Tensor, batch: int = 250) -> Tensor:
 
 def accuracy(model: VoxelClassifier, grids: Tensor, labels: Tensor) -> dict[str, float]:
     """Overall and per-class accuracy (``accuracy_<class>``) on ``grids`` with true ``labels``."""
-    got = classify(model, grids)
+    return agreement(classify(model, grids), labels)
+
+
+def agreement(got: Tensor, labels: Tensor) -> dict[str, float]:
+    """How often the classes ``got`` are ``labels``: overall (``accuracy``) and per class (``accuracy_<class>``)."""
     out = {"accuracy": float((got == labels).float().mean())}
     for k, name in enumerate(voxels.CLASSES):
         out[f"accuracy_{name}"] = float((got[labels == k] == k).float().mean())
