@@ -126,3 +126,62 @@ def test_the_gpu_profile_and_the_d_rule_are_the_papers_as_quoted():
         paper["lr_g"], paper["lr_d"], paper["batch_size"], paper["z_dim"], paper["beta1"])
     assert voxel_gan.Config.for_profile("cpu").d_accuracy_cap == paper["d_update_below_accuracy"]
     assert anchor("3dgan-modelnet").status == "quoted" and "as quoted by" in anchor("3dgan-modelnet").cite()
+
+
+def test_per_class_nearest_iou_averages_over_the_shapes_named_as_each_class():
+    from ganbook.experiments import voxel_gan
+    from ganbook.metrics import voxels as measures
+
+    test = voxels.world("test")
+    made = test.occupancy[:40]
+    scores = voxel_gan.shape_scores(made)
+    named = voxel_classifier.classify(voxel_classifier.shipped(), made)
+    nearest = measures.nearest_iou(made, voxels.world("train").occupancy)
+    for k, name in enumerate(voxels.CLASSES):
+        picked = [float(v) for v, c in zip(nearest, named) if int(c) == k]
+        if picked:
+            assert scores[f"nearest_iou_{name}"] == pytest.approx(sum(picked) / len(picked), abs=1e-6)
+        else:
+            assert scores[f"nearest_iou_{name}"] != scores[f"nearest_iou_{name}"]  # nan: none named so
+    frame = voxel_gan.table({"some real": scores})
+    assert frame.loc["some real", "nearest IoU"] == round(scores["nearest_iou"], 3)
+    assert frame.loc["some real", "classes"] == scores["classes_present"]
+    assert frame["D-feature accuracy"].isna().all()  # shape_scores does not measure D
+
+
+def test_the_wgan_gp_game_uses_a_critic_without_batch_norm_and_a_gradient_penalty():
+    from ganbook.experiments import voxel_gan
+
+    config = voxel_gan.Config.for_profile("smoke", game="wgan-gp", n_critic=2)
+    trainer = voxel_gan.build(config)
+    D = trainer.game.D
+    assert config.game == "wgan-gp" and not any(isinstance(m, torch.nn.BatchNorm3d) for m in D.modules())
+    assert trainer.game.objective.penalty_weight == config.gp_weight and trainer.game.phases[0].repeat == 2
+    assert any(isinstance(m, torch.nn.BatchNorm3d) for m in voxel_gan.build(voxel_gan.Config.for_profile("smoke")).game.D.modules())
+    with pytest.raises(ValueError, match="unknown game 'wgan'; use one of 3dgan, wgan-gp"):
+        voxel_gan.Config.for_profile("smoke", game="wgan").validated()
+
+
+def test_interpolations_regroup_each_paths_shapes_by_step():
+    from ganbook.experiments import voxel_gan
+
+    trainer = voxel_gan.build(voxel_gan.Config.for_profile("smoke"))
+    frames = voxel_gan.interpolations(trainer, seeds=(3, 4), steps=3)
+    assert len(frames) == 3 and frames[0].shape == (2, 1, 32, 32, 32)
+    assert torch.allclose(frames[2][1], voxel_gan.interpolate(trainer, 3, seed=4)[2], atol=1e-6)
+
+
+def test_the_experiment_trains_without_the_rule_with_classes_and_as_wgan_gp(tmp_path):
+    from ganbook.experiments import store, voxel_gan
+
+    profile = "smoke"
+    free, _ = store.load_or_train(voxel_gan, profile, tmp_path, progress=False, changes={"d_accuracy_cap": 1.0})
+    assert len(free.history["loss_d"]) == len(free.history["loss_g"]) == free.step
+    config = voxel_gan.Config.for_profile(profile, conditional=True)
+    asked, _ = store.load_or_train(voxel_gan, profile, tmp_path, progress=False, changes={"conditional": True})
+    scores = voxel_gan.evaluate(asked, config)
+    assert {f"accuracy_{c}" for c in ("sphere", "cube", "cylinder", "cone", "torus")} <= set(scores)
+    changes = {"game": "wgan-gp", "lr_g": 1e-4, "lr_d": 1e-4, "betas": (0.5, 0.9)}
+    critic, _ = store.load_or_train(voxel_gan, profile, tmp_path, progress=False, changes=changes)
+    gp = voxel_gan.evaluate(critic, voxel_gan.Config.for_profile(profile, **changes))
+    assert "nearest_iou_cube" in gp and voxel_gan.table({"on the page": gp}).shape == (1, 16)

@@ -4,7 +4,8 @@
 standard game (non-saturating loss, binary cross-entropy for D) with the
 paper's rule that D learns only on batches it sorts at most 80% right
 (:class:`ganbook.games.voxel.CappedGame`), on the 2,000 training shapes of
-:mod:`ganbook.data.voxels`. Unconditional by default: the class of a shape is
+:mod:`ganbook.data.voxels`; or (``game="wgan-gp"``) in WGAN-GP's game, D a
+critic without batch norm. Unconditional by default: the class of a shape is
 never shown to either network; ``conditional`` gives G and D the class (one
 network for the five, where the paper trained one per class), and then
 the classifier's agreement with the asked class is measured too. :func:`evaluate` measures
@@ -12,8 +13,9 @@ the classifier's agreement with the asked class is measured too. :func:`evaluate
 - **classes**: the shipped 3-D classifier names each generated shape; the share of
   each class, how many classes appear, and the total variation to the uniform
   mix of the training set (:func:`ganbook.metrics.voxels.coverage`);
-- **memorisation**: each generated shape's IoU with its nearest training shape,
-  beside the same for held-out real shapes (:func:`ganbook.metrics.voxels.nearest_iou`);
+- **memorisation and quality**: each generated shape's IoU with its nearest training shape,
+  beside the same for held-out real shapes (:func:`ganbook.metrics.voxels.nearest_iou`),
+  overall and per class named;
 - **D's features**: a linear classifier (scikit-learn's logistic regression) trained
   on D's features of real training shapes and tested on the held-out ones, as the
   paper did on ModelNet (:meth:`~ganbook.models.voxel.VoxelDiscriminator.features`);
@@ -33,6 +35,7 @@ from .. import players
 from ..config import Bound
 from ..data import voxels
 from ..games.voxel import CappedGame
+from ..games.wasserstein import wasserstein_game
 from ..metrics import voxels as measures
 from ..metrics.instruments import voxel_classifier
 from ..models.voxel import VoxelDiscriminator, VoxelGenerator
@@ -41,6 +44,7 @@ from .base import ExperimentConfig, make_trainer
 
 NAME = "voxel-gan"
 CHAPTER = 20
+GAMES = ("3dgan", "wgan-gp")  # the paper's capped standard game; the Wasserstein game with a gradient penalty
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class VoxelGANConfig(ExperimentConfig):
     eval_samples: int = 500
     conditional: bool = False  # one G for the five classes, G(z, c) and a projection D
     d_accuracy_cap: float = 0.8  # D updates only on batches it sorts at most this well (the paper's rule)
+    game: str = "3dgan"  # or "wgan-gp": a critic without batch norm, the gradient penalty, n_critic updates
+    n_critic: int = 5  # critic updates per G update (wgan-gp only)
+    gp_weight: float = 10.0  # (wgan-gp only)
 
     BOUNDS: ClassVar[dict[str, Bound]] = {"d_accuracy_cap": Bound(0, 1, open_low=True)}
 
@@ -68,20 +75,29 @@ class VoxelGANConfig(ExperimentConfig):
         "gpu": dict(steps=20000, batch_size=100, lr_d=1e-5, width=64, d_width=64, eval_samples=2000),
     }
 
+    def validated(self) -> "VoxelGANConfig":
+        super().validated()
+        if self.game not in GAMES:
+            raise ValueError(f"VoxelGANConfig: unknown game {self.game!r}; use one of {', '.join(GAMES)}")
+        return self
+
 
 def networks(config: VoxelGANConfig) -> tuple[VoxelGenerator, VoxelDiscriminator]:
     """G and D as ``config`` sizes them (class-conditional if it says so), G's weights drawn first."""
     n_classes = len(voxels.CLASSES) if config.conditional else 0
     G = VoxelGenerator(config.z_dim, config.width, n_classes)
-    return G, VoxelDiscriminator(config.d_width, n_classes)
+    return G, VoxelDiscriminator(config.d_width, n_classes, batch_norm=config.game == "3dgan")
 
 
 def build(config: VoxelGANConfig, device: torch.device | str = "cpu") -> Trainer:
-    """3D-GAN's G and D in the standard game on the training shapes."""
+    """3D-GAN's G and D on the training shapes, in the paper's capped game or in WGAN-GP's."""
     config = config.validated()
     torch.manual_seed(config.seed)
     G, D = networks(config)
-    game = CappedGame(G, D, cap=config.d_accuracy_cap)
+    if config.game == "wgan-gp":
+        game = wasserstein_game(G, D, "gp", gp_weight=config.gp_weight, n_critic=config.n_critic)
+    else:
+        game = CappedGame(G, D, cap=config.d_accuracy_cap)
     return make_trainer(game, voxels.VoxelSource("train", config.conditional), config, device)
 
 
@@ -101,9 +117,15 @@ def feature_accuracy(D: VoxelDiscriminator, train: voxels.VoxelSet, test: voxels
 
 
 def shape_scores(made: Tensor, asked: Tensor | None = None) -> dict[str, Any]:
-    """Classes (coverage and each class's share), nearest-training-shape IoU and occupancy of shapes ``made``
-    ``(n, 1, 32, 32, 32)``, read binarised at 0.5; with the classes ``asked`` of them, how often the
-    classifier reads the asked class, overall and per class (``accuracy_<class>``)."""
+    """Classes, nearest-training-shape IoU and occupancy of shapes ``made`` ``(n, 1, 32, 32, 32)``, read
+    binarised at 0.5:
+
+    - ``classes_present``, ``class_tv`` and ``share_<class>``: what the classifier names them;
+    - ``nearest_iou`` (mean) and ``nearest_iou_max`` against the training shapes, and ``nearest_iou_<class>``,
+      the mean among the shapes named as each class (nan where none): how near a real solid of its kind
+      each kind comes; ``occupancy``;
+    - with the classes ``asked`` of them, how often the classifier reads the asked class (``accuracy``,
+      ``accuracy_<class>``)."""
     train = voxels.world("train")
     classes = voxel_classifier.classify(voxel_classifier.shipped(), made)
     asked_for = {} if asked is None else voxel_classifier.agreement(classes, asked)
@@ -112,7 +134,23 @@ def shape_scores(made: Tensor, asked: Tensor | None = None) -> dict[str, Any]:
     return {"classes_present": cover["present"], "class_tv": cover["tv"],
             **{f"share_{c}": s for c, s in zip(voxels.CLASSES, cover["shares"])},
             "nearest_iou": float(nearest.mean()), "nearest_iou_max": float(nearest.max()),
+            **{f"nearest_iou_{c}": float(nearest[classes == k].mean()) for k, c in enumerate(voxels.CLASSES)},
             "occupancy": float((made > 0.5).float().mean()), **asked_for}
+
+
+def table(rows: dict[str, dict[str, Any]]) -> "pd.DataFrame":
+    """The chapter's table: one row per model (``{label: scores}``, as :func:`shape_scores` or
+    :func:`evaluate` give them), a column per measure, shares per class in the class's columns."""
+    import pandas as pd
+
+    columns = {"classes_present": "classes", "class_tv": "class TV",
+               **{f"share_{c}": f"share {c}" for c in voxels.CLASSES},
+               "nearest_iou": "nearest IoU", "nearest_iou_max": "nearest IoU max",
+               **{f"nearest_iou_{c}": f"nearest IoU {c}" for c in voxels.CLASSES}, "occupancy": "occupancy",
+               "d_feature_accuracy": "D-feature accuracy"}
+    frame = pd.DataFrame({label: {name: scores.get(key, float("nan")) for key, name in columns.items()}
+                          for label, scores in rows.items()}).T
+    return frame.astype(float).round(3)
 
 
 def evaluate(trainer: Trainer, config: VoxelGANConfig) -> dict[str, Any]:
@@ -141,6 +179,13 @@ def interpolate(trainer: Trainer, steps: int = 9, seed: int = 3) -> Tensor:
     ends = torch.randn(2, trainer.game.G.latent_dim, generator=torch.Generator().manual_seed(seed))
     t = torch.linspace(0, 1, steps)[:, None]
     return trainer.generate(steps, z=(1 - t) * ends[0] + t * ends[1])
+
+
+def interpolations(trainer: Trainer, seeds: tuple[int, ...] = (3, 4, 5), steps: int = 9) -> list[Tensor]:
+    """:func:`interpolate` for each of ``seeds``, regrouped by step: ``steps`` tensors, the ``i``-th holding
+    every path's ``i``-th shape ``(len(seeds), 1, 32, 32, 32)`` (a slider's frames)."""
+    paths = torch.stack([interpolate(trainer, steps, seed) for seed in seeds], 1)
+    return list(paths)
 
 
 Config = VoxelGANConfig

@@ -56,18 +56,22 @@ class VoxelDiscriminator(nn.Module):
     channels, then a 4x4x4 convolution to one logit.
 
     With ``n_classes``, ``D(x, c)`` adds a projection term (Miyato and Koyama's): the class's embedding
-    dotted with the last block's summed features."""
+    dotted with the last block's summed features. ``batch_norm=False`` drops its batch norms (a critic
+    under a gradient penalty must score each shape on its own, not against the rest of its batch)."""
 
-    def __init__(self, width: int = 32, n_classes: int = 0) -> None:
+    def __init__(self, width: int = 32, n_classes: int = 0, batch_norm: bool = True) -> None:
         super().__init__()
         self.n_classes = n_classes
         self.embed = nn.Embedding(n_classes, 4 * width) if n_classes else None
 
+        def norm(c: int) -> nn.Module:
+            return nn.BatchNorm3d(c) if batch_norm else nn.Identity()
+
         self.blocks = nn.ModuleList([
             nn.Sequential(nn.Conv3d(1, width, 4, 2, 1), nn.LeakyReLU(0.2, True)),
-            nn.Sequential(nn.Conv3d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm3d(2 * width),
+            nn.Sequential(nn.Conv3d(width, 2 * width, 4, 2, 1, bias=not batch_norm), norm(2 * width),
                           nn.LeakyReLU(0.2, True)),
-            nn.Sequential(nn.Conv3d(2 * width, 4 * width, 4, 2, 1, bias=False), nn.BatchNorm3d(4 * width),
+            nn.Sequential(nn.Conv3d(2 * width, 4 * width, 4, 2, 1, bias=not batch_norm), norm(4 * width),
                           nn.LeakyReLU(0.2, True)),
         ])
         self.head = nn.Conv3d(4 * width, 1, 4, 1, 0)
