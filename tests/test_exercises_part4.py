@@ -1,8 +1,8 @@
-"""The exercises of chapters 17-18 and 22, as the chapters write them, on a few steps of the smoke profile."""
+"""The exercises of chapters 17-18, 22 and 23, as the chapters write them, on a few steps of the smoke profile."""
 
 import dataclasses
 
-from ganbook.experiments import cyclegan, pix2pix_shapes, video_gans
+from ganbook.experiments import ctgan_adult, cyclegan, pix2pix_shapes, video_gans
 from ganbook.models.video import PretrainedFrames
 
 profile = "smoke"
@@ -40,3 +40,13 @@ def test_chapter22_without_the_image_d_frames_from_scratch_and_longer_clips():
     assert set(scratch["content_motion"]) == {"content", "motion"}
     assert not any(isinstance(m, PretrainedFrames)
                    for m in video_gans.build(dataclasses.replace(config, frames_from="scratch")).game.G.modules())
+
+
+def test_chapter23_longer_no_packing_and_the_whole_table():
+    config = ctgan_adult.Config.for_profile(profile)
+    longer = ctgan_adult.run_one(dataclasses.replace(config, steps=4 * config.steps))
+    assert {"f1_mean", "ks", "missing_categories"} <= set(longer["metrics"])
+    single = ctgan_adult.run_one(dataclasses.replace(config, pac=1))
+    assert len(single["fake"]) == config.train_rows
+    whole = dataclasses.replace(config, train_rows=30162, steps=300 * 30162 // 500).validated()
+    assert len(ctgan_adult.table(whole).train) == 30162  # every complete training row; too long to train here

