@@ -43,7 +43,7 @@ def modes(encoder: TableEncoder, table: pd.DataFrame, column: str, size: tuple[f
     """The column's histogram with each mode the encoder kept drawn as its Gaussian (scaled by its weight)."""
     fig, ax = plt.subplots(figsize=size)
     x = table[column].to_numpy(float)
-    ax.hist(x, 60, density=True, color="0.8")
+    heights, _, _ = ax.hist(x, 60, density=True, color="0.8")
     bgm, keep = encoder.mixtures[column]
     means, stds = encoder.modes[column]
     weights = bgm.weights_[keep]
@@ -52,6 +52,6 @@ def modes(encoder: TableEncoder, table: pd.DataFrame, column: str, size: tuple[f
         ax.plot(grid, w * np.exp(-0.5 * ((grid - m) / s) ** 2) / (s * np.sqrt(2 * np.pi)), lw=1.2)
     ax.set_title(f"{column}: {len(means)} modes kept", fontsize=9)
     ax.set_yscale("log")
-    ax.set_ylim(bottom=1e-7 if x.max() > 1000 else 1e-4)
+    ax.set_ylim(heights.max() * 1e-4, heights.max() * 3)  # a narrow mode's peak would dwarf the histogram
     fig.tight_layout()
     return fig
