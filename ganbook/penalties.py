@@ -19,24 +19,29 @@ def _input_gradients(D: nn.Module, x: Tensor) -> Tensor:
     return grad.reshape(grad.shape[0], -1)
 
 
-def _between(real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
-    """Random points on the segments between paired real and generated samples (both ``(N, ...)``)."""
+def _between(real: Tensor, fake: Tensor, rng: torch.Generator, pack: int = 1) -> Tensor:
+    """Random points on the segments between paired real and generated samples (both ``(N, ...)``), one
+    position per ``pack`` consecutive samples (one per sample by default)."""
     if real.shape != fake.shape:
         raise ValueError(f"real and fake batches differ in shape: {tuple(real.shape)} and {tuple(fake.shape)}")
-    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), generator=rng).to(real.device)
+    eps = torch.rand(real.shape[0] // pack, *([1] * (real.dim() - 1)), generator=rng)
+    eps = eps.repeat_interleave(pack, 0).to(real.device)
     mixed = eps * real.detach() + (1 - eps) * fake.detach()
     return mixed
 
 
-def gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
+def gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator, pack: int = 1) -> Tensor:
     r"""WGAN-GP penalty (Gulrajani et al., 2017), used with weight :math:`\lambda = 10`.
 
     .. math:: \mathbb{E}_{\hat x}\big[(\lVert \nabla_{\hat x} f(\hat x) \rVert_2 - 1)^2\big],
               \quad \hat x = \epsilon x + (1 - \epsilon)\tilde x,\; \epsilon \sim U[0, 1]
 
-    on random points between real ``x`` and generated :math:`\tilde x` (both ``(N, ...)``).
+    on random points between real ``x`` and generated :math:`\tilde x` (both ``(N, ...)``). For a critic
+    that scores packs of ``pack`` consecutive samples (PacGAN's, CTGAN's), :math:`\hat x` is a whole pack:
+    one :math:`\epsilon` per pack and the gradient's norm over the pack, as CTGAN's code computes it.
     """
-    return ((_input_gradients(D, _between(real, fake, rng)).norm(dim=1) - 1.0) ** 2).mean()
+    grad = _input_gradients(D, _between(real, fake, rng, pack))
+    return ((grad.reshape(len(grad) // pack, -1).norm(dim=1) - 1.0) ** 2).mean()
 
 
 def one_sided_gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:

@@ -519,8 +519,8 @@ def test_the_critic_scores_packs_of_consecutive_rows():
 def test_missing_categories_counts_real_column_category_pairs_never_made():
     real = pd.DataFrame({"a": ["x", "y", "z", "x"], "b": ["p", "q", "p", "p"]})
     fake = pd.DataFrame({"a": ["x", "x", "x", "x"], "b": ["q", "p", "r", "r"]})
-    assert ctgan_adult.missing_categories(real, fake, ("a", "b")) == pytest.approx(2 / 5)  # y and z of 5 pairs
-    assert ctgan_adult.missing_categories(real, real, ("a", "b")) == 0
+    assert tabular.missing_categories(real, fake, ("a", "b")) == pytest.approx(2 / 5)  # y and z of 5 pairs
+    assert tabular.missing_categories(real, real, ("a", "b")) == 0
 
 
 def test_the_config_checks_the_synthesizer_and_the_packing_and_labels_the_variants():

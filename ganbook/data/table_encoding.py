@@ -105,9 +105,9 @@ class TableEncoder:
         out = np.zeros((len(table), self.width), dtype=np.float32)
         for s in self.spans:
             if s.discrete:
-                index = np.searchsorted(self.categories[s.column], table[s.column].astype(str).to_numpy())
-                index = np.minimum(index, s.size - 1)
-                if not (self.categories[s.column][index] == table[s.column].astype(str).to_numpy()).all():
+                values = table[s.column].astype(str).to_numpy()
+                index = np.minimum(np.searchsorted(self.categories[s.column], values), s.size - 1)
+                if not (self.categories[s.column][index] == values).all():
                     raise ValueError(f"column {s.column} holds categories the encoder never saw")
                 out[np.arange(len(table)), s.start + index] = 1
             elif s.activation == "tanh":

@@ -79,5 +79,6 @@ def adult(train_rows: int | None = None, test_rows: int | None = None, seed: int
     for rows, frame, what in ((train_rows, train, "training"), (test_rows, test, "test")):
         if rows is not None and not 0 < rows <= len(frame):
             raise DataError(f"Adult has {len(frame)} complete {what} rows; ask for between 1 and {len(frame)}")
-    pick = lambda frame, rows: (frame if rows is None else frame.sample(rows, random_state=seed)).reset_index(drop=True)  # noqa: E731
-    return Table("adult", pick(train, train_rows), pick(test, test_rows), CONTINUOUS, DISCRETE, TARGET)
+    train, test = ((frame if rows is None else frame.sample(rows, random_state=seed)).reset_index(drop=True)
+                   for frame, rows in ((train, train_rows), (test, test_rows)))
+    return Table("adult", train, test, CONTINUOUS, DISCRETE, TARGET)

@@ -40,7 +40,7 @@ from ..models.table_baselines import GaussianCopula, IndependentColumns
 from ..models.tabular import TableCritic, TableGenerator
 from ..train import Trainer
 from .base import ExperimentConfig, make_trainer
-from .runs import mean_se, sweep
+from .runs import seed_counts, summary, sweep
 
 NAME = "ctgan-adult"
 CHAPTER = 23
@@ -124,13 +124,6 @@ def synthetic(trainer: Trainer, n: int, seed: int) -> pd.DataFrame:
     return trainer.game.encoder.decode(trainer.generate(n, seed=seed))
 
 
-def missing_categories(real: pd.DataFrame, fake: pd.DataFrame, discrete: tuple[str, ...]) -> float:
-    """The share of the real table's (column, category) pairs that never occur in ``fake``."""
-    pairs = [(c, v) for c in discrete for v in real[c].unique()]
-    seen = {c: set(fake[c].unique()) for c in discrete}
-    return sum(v not in seen[c] for c, v in pairs) / len(pairs)
-
-
 def score(fake: pd.DataFrame, data: tables.Table, seed: int) -> dict[str, float]:
     """TSTR F1 (each classifier and ``f1_mean``), mean KS over continuous columns, mean TV over discrete
     ones, correlation and contingency differences, and the share of missing categories."""
@@ -141,7 +134,7 @@ def score(fake: pd.DataFrame, data: tables.Table, seed: int) -> dict[str, float]
             "ks": sum(dist[c] for c in data.continuous) / len(data.continuous),
             "tv": sum(dist[c] for c in data.discrete) / len(data.discrete),
             "correlation": pairs["correlation"], "contingency": pairs["contingency"],
-            "missing_categories": missing_categories(data.train, fake, data.discrete)}
+            "missing_categories": tabular.missing_categories(data.train, fake, data.discrete)}
 
 
 def package_available() -> bool:
@@ -220,24 +213,18 @@ def evaluate(trainer: Trainer, config: CTGANConfig) -> dict[str, float]:
 KEYS = ("f1_mean", "ks", "tv", "correlation", "contingency", "missing_categories", "seconds")
 
 
-def summary_table(results: list[dict[str, Any]]) -> pd.DataFrame:
-    """Mean ± s.e. over seeds of each of :data:`KEYS`, one row per variant, as text cells."""
-    rows = {}
-    for name in dict.fromkeys(r["variant"] for r in results):
-        runs = [r["metrics"] for r in results if r["variant"] == name]
-        cells = {}
-        for k in KEYS:
-            m, se = mean_se([r[k] for r in runs])
-            cells[k] = f"{m:.3f} ± {se:.3f}" if len(runs) > 1 else f"{m:.3f}"
-        rows[name] = cells
-    return pd.DataFrame(rows).T
-
-
 def means(results: list[dict[str, Any]]) -> dict[str, dict[str, tuple[float, float]]]:
-    """``{variant: {metric: (mean, s.e.)}}`` over seeds, for computed sentences."""
-    return {name: {k: mean_se([r["metrics"][k] for r in results if r["variant"] == name])
-                   for k in results[0]["metrics"]}
-            for name in dict.fromkeys(r["variant"] for r in results)}
+    """``{variant: {metric: (mean, s.e.)}}`` over seeds of each of :data:`KEYS` (:func:`.runs.summary`)."""
+    return summary(results, KEYS, spread="se")
+
+
+def summary_table(results: list[dict[str, Any]]) -> pd.DataFrame:
+    """Mean ± s.e. over seeds of each of :data:`KEYS`, one row per variant, as text cells (the mean alone for
+    a variant with one seed)."""
+    seeds = seed_counts(results)
+    return pd.DataFrame({name: {k: f"{m:.3f} ± {se:.3f}" if seeds[name] > 1 else f"{m:.3f}"
+                                for k, (m, se) in row.items()}
+                         for name, row in means(results).items()}).T
 
 
 Config = CTGANConfig

@@ -24,13 +24,14 @@ generated batch's own).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from .. import losses
+from .. import losses, penalties
 from ..data.table_sampling import ConditionalRows
 from ..models.tabular import TableCritic, TableGenerator
 from ..train import Trainer
@@ -38,19 +39,9 @@ from .standard import Objective, StandardGame
 
 
 def packed_gradient_penalty(pac: int) -> Callable[[Callable[[Tensor], Tensor], Tensor, Tensor, torch.Generator], Tensor]:
-    r"""WGAN-GP's penalty for a critic that scores packs of ``pac`` rows:
-
-    .. math:: \mathbb{E}_{\hat x}\big[(\lVert \nabla_{\hat x} f(\hat x) \rVert_2 - 1)^2\big],
-              \quad \hat x = \epsilon x + (1 - \epsilon)\tilde x,
-
-    where :math:`\hat x` is a pack of ``pac`` rows, one :math:`\epsilon \sim U[0, 1]` per pack, and the
-    gradient's norm is over the whole pack (as CTGAN's code computes it), not per row."""
-    def penalty(D: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, rng: torch.Generator) -> Tensor:
-        eps = torch.rand(len(real) // pac, 1, generator=rng).repeat_interleave(pac, 0).to(real.device)
-        mixed = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
-        (grad,) = torch.autograd.grad(D(mixed).sum(), mixed, create_graph=True)
-        return ((grad.reshape(len(real) // pac, -1).norm(dim=1) - 1) ** 2).mean()
-    return penalty
+    """WGAN-GP's penalty for a critic that scores packs of ``pac`` rows: one point between real and fake per
+    pack, the gradient's norm over the whole pack (:func:`ganbook.penalties.gradient_penalty` with ``pack``)."""
+    return partial(penalties.gradient_penalty, pack=pac)
 
 
 def conditional_loss(raw: Tensor, c: Tensor, mask: Tensor, spans: list, offsets: Tensor) -> Tensor:

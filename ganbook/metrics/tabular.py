@@ -7,7 +7,9 @@ and the held-out real rows:
   (the largest gap between the two empirical CDFs) for a continuous column,
   the total variation distance between the category frequencies for a
   discrete one. SDMetrics reports one minus each (``KSComplement``,
-  ``TVComplement``); we report the distances, 0 for identical marginals;
+  ``TVComplement``); we report the distances, 0 for identical marginals; and
+  the share of the real categories a synthetic table never produces
+  (:func:`missing_categories`);
 - **each pair of columns** (:func:`correlation_difference`): the absolute
   difference between the real and the synthetic Pearson correlation of every
   pair of continuous columns (SDMetrics' ``CorrelationSimilarity`` is one minus
@@ -50,6 +52,13 @@ def column_distances(real: pd.DataFrame, fake: pd.DataFrame, continuous: Sequenc
     out = {c: ks_distance(real[c].to_numpy(), fake[c].to_numpy()) for c in continuous}
     out.update({c: tv_distance(real[c], fake[c]) for c in discrete})
     return out
+
+
+def missing_categories(real: pd.DataFrame, fake: pd.DataFrame, discrete: Sequence[str]) -> float:
+    """The share of the real table's (column, category) pairs that never occur in ``fake``."""
+    pairs = [(c, v) for c in discrete for v in real[c].unique()]
+    seen = {c: set(fake[c].unique()) for c in discrete}
+    return sum(v not in seen[c] for c, v in pairs) / len(pairs)
 
 
 def _binned(column: pd.Series, edges: np.ndarray) -> pd.Series:
