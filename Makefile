@@ -64,6 +64,7 @@ vendor: $(VENDOR_STAMP) $(VENDOR)/extra/.done
 # The execution cache is keyed on notebook text only: before building, drop
 # the cached run of each chapter whose ganbook code changed (the modules its
 # cells import, transitively: see ganbook/bookcache.py); record after success.
+# GANBOOK_BUILD: where chapters record their headlines for the scoreboard page (ganbook/scoreboard.py).
 # sphinxcontrib-bibtex keeps the parsed bibliography in Sphinx's saved environment and
 # fails on a key added since (KeyError in env-updated): a newer references.bib drops
 # that environment (the executed chapters stay cached in _build/.jupyter_cache).
@@ -71,7 +72,7 @@ book: install vendor
 	@if [ -f _build/.doctrees/environment.pickle ] && [ references.bib -nt _build/.doctrees/environment.pickle ]; then \
 	  echo "references.bib changed: re-reading every page (executed chapters stay cached)"; rm -rf _build/.doctrees; fi
 	$(BIN)/python -m ganbook book-cache invalidate
-	GANBOOK_PROFILE=cpu $(BIN)/jupyter-book build . -W -n --keep-going
+	GANBOOK_PROFILE=cpu GANBOOK_BUILD=$(CURDIR)/_build $(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python -m ganbook book-cache record
 
 # The site's structure with execution off: a broken reference, citation or

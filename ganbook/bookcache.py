@@ -4,7 +4,8 @@ Jupyter Book's execution cache is keyed on a notebook's own text, so on its
 own it would show outputs of older ganbook code. Before each build,
 :func:`invalidate` compares every chapter's :func:`ganbook.deps.chapter_version`
 (its text and the ganbook modules its cells import, transitively) with the one
-recorded after the last successful build; for a chapter whose hash moved it
+recorded after the last successful build; for a chapter whose hash moved (or
+whose scoreboard entry, :mod:`ganbook.scoreboard`, is missing) it
 drops the chapter's cached execution (matched by its folder and file name, so
 a checkout copied elsewhere still finds it) and touches its source, so Sphinx
 reads it again and myst-nb executes it. :func:`record` writes the hashes after
@@ -19,6 +20,7 @@ import os
 from pathlib import Path
 
 from .deps import chapter_version
+from .scoreboard import FOLDER
 
 RECORD = ".chapter-code.json"
 
@@ -33,12 +35,20 @@ def _place(path: Path) -> tuple[str, str]:
     return path.parent.name, path.name
 
 
+def _entry_missing(md: Path, build: Path) -> bool:
+    """A chapter that records a scoreboard entry whose file is gone from a build that has a scoreboard: its
+    cached run cannot write the entry again. (A build folder without one was not built by ``make book``.)"""
+    entries = build / FOLDER
+    return (entries.is_dir() and "scoreboard.record(" in md.read_text()
+            and not (entries / f"{md.name[:2]}.json").exists())
+
+
 def invalidate(book: Path, build: Path) -> list[str]:
     """Drop the cached execution of every chapter whose code changed; return their file names."""
     record_file = build / RECORD
     stored = json.loads(record_file.read_text()) if record_file.exists() else {}
     cache_dir = build / ".jupyter_cache"
-    changed = [md for md in chapters(book) if stored.get(md.name) != chapter_version(md)]
+    changed = [md for md in chapters(book) if stored.get(md.name) != chapter_version(md) or _entry_missing(md, build)]
     if changed and cache_dir.exists():
         from jupyter_cache import get_cache
 

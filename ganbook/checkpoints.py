@@ -51,6 +51,11 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that a reader sees the old file or the new one, never half."""
+    _atomic_write(Path(path), lambda f: f.write(text.encode()))
+
+
 def save(path: str | os.PathLike, state: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
     """Write ``state`` to ``path`` and its manifest beside it; return the manifest written.
 

@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from . import __version__, checkpoints, distributed, profiles, shipped
+from .accel import PRECISIONS
 from .data import catalog
 from .errors import CheckpointError, GanbookError
 from .experiments import store
@@ -64,7 +65,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"resumed {out} (continuing to the profile's step count)")
         run, written = store.train_and_save(exp, profile, args.out, resume=args.resume, progress=not args.quiet,
                                             checkpoint_every=args.checkpoint_every, changes=changes,
-                                            compile=args.compile)
+                                            compile=args.compile, precision=args.precision)
         if not distributed.is_main():
             return 0
         result, seconds = written["metrics"], written["train_seconds"]
@@ -184,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out if there is one")
     t.add_argument("--checkpoint-every", type=int, default=1000, help="also save every N steps (0: only at the end)")
     t.add_argument("--compile", action="store_true", help="compile the networks with torch.compile (pays on a GPU)")
+    t.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="arithmetic of training: auto (bf16 or fp16 on a GPU, fp32 on the CPU), fp32, bf16, fp16")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.add_argument("--ship", action="store_true",
                    help="also write the averaged generator to ganbook/assets in half precision (a chapter's showcase)")

@@ -47,6 +47,15 @@ class Stages:
                 self.save(checkpoint, manifest)
         return self
 
+    def use_precision(self, precision: str) -> "Stages":
+        for t in self.trainers:
+            t.use_precision(precision)
+        return self
+
+    @property
+    def precision(self) -> Any:
+        return self.trainers[0].precision
+
     def compile(self) -> "Stages":
         for t in self.trainers:
             t.compile()

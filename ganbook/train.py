@@ -266,6 +266,11 @@ class Trainer:
         self.load_state_dict(state)
         return manifest
 
+    def use_precision(self, precision: str) -> "Trainer":
+        """Train from now on in ``precision`` (``auto``, ``fp32``, ``bf16``, ``fp16``: :mod:`ganbook.accel`)."""
+        self.precision = accel.Precision(precision, self.device)
+        return self
+
     def compile(self) -> "Trainer":
         """Compile every network in place with ``torch.compile`` (opt-in: it pays on a GPU, not on this CPU)."""
         for net in self.game.networks().values():

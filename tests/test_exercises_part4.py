@@ -1,8 +1,8 @@
-"""The exercises of chapters 17-18, 22 and 23, as the chapters write them, on a few steps of the smoke profile."""
+"""The exercises of chapters 17-18 and 22-24, as the chapters write them, on a few steps of the smoke profile."""
 
 import dataclasses
 
-from ganbook.experiments import ctgan_adult, cyclegan, pix2pix_shapes, video_gans
+from ganbook.experiments import animalgan, ctgan_adult, cyclegan, pix2pix_shapes, video_gans
 from ganbook.models.video import PretrainedFrames
 
 profile = "smoke"
@@ -50,3 +50,24 @@ def test_chapter23_longer_no_packing_and_the_whole_table():
     assert len(single["fake"]) == config.train_rows
     whole = dataclasses.replace(config, train_rows=30162, steps=300 * 30162 // 500).validated()
     assert len(ctgan_adult.table(whole).train) == 30162  # every complete training row; too long to train here
+
+
+def test_chapter24_budget_half_width_and_fp16():
+    from dataclasses import replace
+
+    from ganbook import fullsize
+    from ganbook.experiments.base import make_trainer
+    from ganbook.games import StandardGame
+
+    table = fullsize.profile_table()
+    assert table["x images"].idxmax() in table.index
+    full = animalgan.Config.for_profile("gpu")
+    seconds = fullsize.step_seconds(make_trainer(StandardGame(*animalgan.networks(replace(full, width=64))),
+                                                 fullsize.stand_in((3, 32, 32)), replace(full, width=64)), 2)
+    assert seconds > 0
+    from ganbook import shipped
+    from ganbook.experiments import dcgan_showcase
+
+    showcase, _ = shipped.load(dcgan_showcase)
+    gap = fullsize.precision_gap(fullsize.generate_in(showcase, 500, "fp32"), fullsize.generate_in(showcase, 500, "fp16"))
+    assert 0 < gap["mean_abs"] <= gap["max_abs"] < 0.1

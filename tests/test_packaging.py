@@ -43,7 +43,7 @@ def declared():
 def test_every_import_is_declared():
     required, optional = declared()
     dists = {k: {norm(d) for d in v} for k, v in packages_distributions().items()}
-    optional_imports = {"torchmetrics": "torchmetrics", "pytorch_fid": "pytorch-fid", "jupyter_cache": "jupyter-book",
+    optional_imports = {"torchmetrics": "torchmetrics", "pytorch_fid": "pytorch-fid", "jupyter_cache": "jupyter-book", "yaml": "jupyter-book",
                         "ctgan": "ctgan"}
     for module, at_top in imports().items():
         if module in optional_imports:

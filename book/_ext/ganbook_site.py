@@ -6,6 +6,13 @@ script misses the second copy (its file name is ``''`` where the first has
 ``None``), so pages carried the declaration twice and the second one threw a
 SyntaxError in every reader's console. Here each page's script list keeps the
 first of any identical scripts.
+
+The scoreboard page (``book/scoreboard``) reads what the chapters recorded in
+this build (:mod:`ganbook.scoreboard`), so it is read again in every build and
+always after every other page: Sphinx reads pages in sorted order, and this
+extension moves the scoreboard to the end rather than trusting its name to
+sort last. Its notebook metadata sets ``execution_mode: force``, so its
+execution is never taken from the cache.
 """
 
 from __future__ import annotations
@@ -25,6 +32,21 @@ def _unique_scripts(app: Any, pagename: str, templatename: str, context: dict[st
         context["script_files"] = kept
 
 
+SCOREBOARD = "book/scoreboard"
+
+
+def _scoreboard_again(app: Any, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    return [SCOREBOARD] if SCOREBOARD in env.found_docs and SCOREBOARD not in added | changed else []
+
+
+def _scoreboard_last(app: Any, env: Any, docnames: list[str]) -> None:
+    if SCOREBOARD in docnames:
+        docnames.remove(SCOREBOARD)
+        docnames.append(SCOREBOARD)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("env-get-outdated", _scoreboard_again)
+    app.connect("env-before-read-docs", _scoreboard_last, priority=900)
     app.connect("html-page-context", _unique_scripts, priority=900)  # after every other extension added its scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}

