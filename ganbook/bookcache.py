@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 from .deps import chapter_version
-from .scoreboard import FOLDER
+from .scoreboard import FOLDER, RECORDS
 
 RECORD = ".chapter-code.json"
 
@@ -36,11 +36,10 @@ def _place(path: Path) -> tuple[str, str]:
 
 
 def _entry_missing(md: Path, build: Path) -> bool:
-    """A chapter that records a scoreboard entry whose file is gone from a build that has a scoreboard: its
-    cached run cannot write the entry again. (A build folder without one was not built by ``make book``.)"""
-    entries = build / FOLDER
-    return (entries.is_dir() and "scoreboard.record(" in md.read_text()
-            and not (entries / f"{md.name[:2]}.json").exists())
+    """A chapter that records a scoreboard entry (:mod:`ganbook.scoreboard`) whose file is gone from a folder
+    ``make book`` has built before: its cached run would not write the entry again."""
+    return ((build / RECORD).exists() and RECORDS in md.read_text()
+            and not (build / FOLDER / f"{md.name[:2]}.json").exists())
 
 
 def invalidate(book: Path, build: Path) -> list[str]:

@@ -59,7 +59,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                                                   progress=not args.quiet, changes=changes)
         print(f"{exp.NAME} ({profile}): trained in {seconds:.1f} s")
     else:
-        distributed.init_from_env()
+        distributed.init_from_env(profiles.device(profile))  # gloo for a cpu profile even on a GPU machine
         out = store.checkpoint_path(exp, config, profile, args.out)
         if args.resume and out.exists() and distributed.is_main():
             print(f"resumed {out} (continuing to the profile's step count)")

@@ -46,12 +46,14 @@ def is_main() -> bool:
     return rank() == 0
 
 
-def init_from_env() -> bool:
-    """Join the process group ``torchrun`` describes (gloo on CPU, NCCL on GPU); False when not under torchrun."""
+def init_from_env(device: torch.device | str | None = None) -> bool:
+    """Join the process group ``torchrun`` describes, for a run on ``device`` (gloo for the CPU, NCCL for
+    CUDA; unset: CUDA when there is one); False when not under torchrun."""
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
         return False
     if not dist.is_initialized():
-        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        cuda = torch.device(device).type == "cuda" if device is not None else torch.cuda.is_available()
+        backend = "nccl" if cuda else "gloo"
         if backend == "nccl":
             torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
         dist.init_process_group(backend)

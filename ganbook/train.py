@@ -229,6 +229,7 @@ class Trainer:
             "step": self.step,
             "seed": self.seed,
             "history": self.history,
+            **({"scaler": self.precision.scaler.state_dict()} if self.precision.scaler else {}),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -240,6 +241,8 @@ class Trainer:
             for k, opt in self.optimizers.items():
                 opt.load_state_dict(state["optimizers"][k])
             self.game.load_state_dict(state["game"])
+            if self.precision.scaler and "scaler" in state:  # fp16's loss scale continues where it was
+                self.precision.scaler.load_state_dict(state["scaler"])
         except (KeyError, RuntimeError, ValueError) as err:
             first = str(err).strip().splitlines()[0]
             raise CheckpointError(

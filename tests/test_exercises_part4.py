@@ -60,7 +60,7 @@ def test_chapter24_budget_half_width_and_fp16():
     from ganbook.games import StandardGame
 
     table = fullsize.profile_table()
-    assert table["x images"].idxmax() in table.index
+    assert table["x images"].idxmax() == "pacgan-toys"  # the largest step up: 500 times the samples
     full = animalgan.Config.for_profile("gpu")
     seconds = fullsize.step_seconds(make_trainer(StandardGame(*animalgan.networks(replace(full, width=64))),
                                                  fullsize.stand_in((3, 32, 32)), replace(full, width=64)), 2)

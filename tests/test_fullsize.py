@@ -45,11 +45,14 @@ def test_bf16_and_fp16_move_the_shipped_showcase_a_little_and_fp32_not_at_all():
     showcase, _ = shipped.load(dcgan_showcase)
     exact = fullsize.generate_in(showcase, 16, "fp32")
     assert torch.equal(exact, showcase.generate(16, seed=0))  # fp32 is the trainer's own output
-    assert fullsize.precision_gap(exact, fullsize.generate_in(showcase, 16, "fp32")) == {"max_abs": 0.0, "mean_abs": 0.0}
+    assert fullsize.precision_gap(exact, fullsize.generate_in(showcase, 16, "fp32")) == {
+        "max_abs": 0.0, "mean_abs": 0.0, "levels_changed": 0.0}
     for p in ("bf16", "fp16"):
         low = fullsize.generate_in(showcase, 16, p)
         gap = fullsize.precision_gap(exact, low)
-        assert gap == {"max_abs": float((exact - low).abs().max()), "mean_abs": float((exact - low).abs().mean())}
+        saved = [((x.clamp(-1, 1) + 1) / 2 * 255).round() for x in (exact, low)]  # what a PNG stores
+        assert gap == {"max_abs": float((exact - low).abs().max()), "mean_abs": float((exact - low).abs().mean()),
+                       "levels_changed": float((saved[0] != saved[1]).float().mean())}
         assert 0 < gap["mean_abs"] < gap["max_abs"] < 0.1
     with pytest.raises(ValueError, match="same samples"):
         fullsize.precision_gap(exact, exact[:3])
@@ -119,7 +122,30 @@ def test_train_records_the_precision_it_used(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     manifest = json.loads(open(re.search(r"and (\S+\.json)", out).group(1)).read())
     assert manifest["precision"] == "bf16"
+    assert main(["train", "mlp-gan", "--profile", "smoke", "--quiet", "--set", "steps=3", "--precision", "fp32",
+                 "--resume"]) == 2  # a bf16 checkpoint is not resumed in fp32
+    err = capsys.readouterr().err.strip()
+    assert "was trained in bf16, not fp32: resume it with --precision bf16" in err and "\n" not in err
     with pytest.raises(SystemExit):
         main(["train", "mlp-gan", "--profile", "smoke", "--precision", "fp8"])
     assert "invalid choice: 'fp8'" in capsys.readouterr().err
+
+
+def test_fp16_keeps_its_loss_scale_in_the_checkpoint(tmp_path):
+    from ganbook.data import grid
+    from ganbook.experiments.base import adam_pair
+    from ganbook.models import MLPDiscriminator, MLPGenerator
+    from ganbook.train import Trainer
+
+    def trainer():
+        torch.manual_seed(0)
+        G, D = MLPGenerator(2, 2, (16,)), MLPDiscriminator(2, (16,))
+        return Trainer(StandardGame(G, D), grid().sample, adam_pair(G, D, 1e-3, 1e-3), batch_size=32, precision="fp16")
+
+    first = trainer().fit(3, progress=False, checkpoint=tmp_path / "fp16.pt")
+    scale = first.precision.scaler.get_scale()
+    again = trainer()
+    assert again.precision.scaler.get_scale() == 65536.0  # a fresh scaler's start
+    again.resume(tmp_path / "fp16.pt")
+    assert again.precision.scaler.get_scale() == scale and scale < 65536.0  # fp16 overflowed and backed off
 

@@ -12,7 +12,9 @@ this build (:mod:`ganbook.scoreboard`), so it is read again in every build and
 always after every other page: Sphinx reads pages in sorted order, and this
 extension moves the scoreboard to the end rather than trusting its name to
 sort last. Its notebook metadata sets ``execution_mode: force``, so its
-execution is never taken from the cache.
+execution is never taken from the cache. Parallel reading (``-j``) would run
+pages in any order, so the extension declares it unsafe and Sphinx reads
+serially (``make book`` does anyway).
 """
 
 from __future__ import annotations
@@ -49,4 +51,4 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-get-outdated", _scoreboard_again)
     app.connect("env-before-read-docs", _scoreboard_last, priority=900)
     app.connect("html-page-context", _unique_scripts, priority=900)  # after every other extension added its scripts
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"parallel_read_safe": False, "parallel_write_safe": True}

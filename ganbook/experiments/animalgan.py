@@ -11,8 +11,8 @@ several GPUs under ``torchrun``); ``smoke`` and ``cpu`` exist so the same
 command can be tried anywhere with a network.
 
 Measured by FID against the 6,000 held-out animal images when Inception-v3
-loads (``pip install pytorch-fid``, which fetches the TF-FID weights once);
-without it, by the Frechet distance of 8x8 thumbnails, which is not FID and is
+loads (``pip install "ganbook[fid]"``; its weights are downloaded on first
+use); without it, by the Frechet distance of 8x8 thumbnails, which is not FID and is
 named differently so the two are never mixed up.
 """
 
@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import torch
 import torch.nn.functional as F
 
+from .. import distributed
 from ..data.cifar import cifar10_animals
 from ..games import StandardGame
 from ..metrics import frechet_distance
@@ -65,7 +66,11 @@ def networks(config: AnimalGANConfig) -> tuple[DCGAN32Generator, DCGAN32Discrimi
 
 
 def build(config: AnimalGANConfig, device: torch.device | str = "cpu") -> Trainer:
-    """The standard game on CIFAR-10's animal training images (downloaded on first use)."""
+    """The standard game on CIFAR-10's animal training images (downloaded on first use: by the main process
+    alone under ``torchrun``, the others waiting, so that no two write the same files)."""
+    if distributed.is_main():
+        cifar10_animals("train", root=config.data_root)
+    distributed.barrier()
     data = cifar10_animals("train", root=config.data_root, device=device)
     G, D = networks(config)
     return make_trainer(StandardGame(G, D), data.sample, config, device)

@@ -11,6 +11,8 @@ worker ran what.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import concurrent.futures as cf
 import multiprocessing
 from dataclasses import dataclass, field, replace
@@ -215,3 +217,24 @@ def separated(a: tuple[float, float], b: tuple[float, float]) -> int:
     (``a[1]``, ``b[1]``; a missing one counts as 0), -1 if below by as much, 0 if closer."""
     noise = 2 * np.sqrt(np.nan_to_num(a[1]) ** 2 + np.nan_to_num(b[1]) ** 2)
     return 1 if a[0] - b[0] > noise else -1 if b[0] - a[0] > noise else 0
+
+
+def pair_orders(ours: dict[str, tuple[float, float]], theirs: dict[str, tuple[float, float]],
+                higher_is_better: bool = True) -> dict[str, list[tuple[str, str]]]:
+    """Every pair of methods both sides scored (``(mean, standard error)`` each; a missing error counts as 0),
+    sorted by how ours compare: ``agree`` (ours in the paper's order by more than two standard errors of the
+    difference, :func:`separated`), ``disagree`` (the opposite order, likewise) and ``unclear`` (ours closer
+    than that, or the paper's two within its own two standard errors). Each pair is ``(better, worse)`` by
+    the paper's numbers, in the order of ``theirs``."""
+    sign = 1 if higher_is_better else -1
+    names = [m for m in theirs if m in ours]
+    out: dict[str, list[tuple[str, str]]] = {"agree": [], "disagree": [], "unclear": []}
+    for x, y in combinations(names, 2):
+        paper = sign * separated(theirs[x], theirs[y])
+        if paper == 0:
+            out["unclear"].append((x, y))
+            continue
+        better, worse = (x, y) if paper > 0 else (y, x)
+        out[{1: "agree", -1: "disagree", 0: "unclear"}[sign * separated(ours[better], ours[worse])]].append(
+            (better, worse))
+    return out

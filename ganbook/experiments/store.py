@@ -23,7 +23,8 @@ from typing import Any
 import torch
 
 from .. import checkpoints, deps, distributed, profiles
-from ..errors import CheckpointError
+from ..accel import resolve_precision
+from ..errors import CheckpointError, GanbookError
 
 FOLDER_VAR = "GANBOOK_CHECKPOINTS"
 
@@ -66,6 +67,10 @@ def train_and_save(exp: ModuleType, profile: str | None = None, folder: str | os
     if compile:
         run.compile()
     if resume and out.exists():
+        before = checkpoints.read_manifest(out).get("precision", "fp32")
+        if before != run.precision.name:
+            raise GanbookError(f"{out} was trained in {before}, not {run.precision.name}: resume it with "
+                               f"--precision {before}, or train from scratch without --resume")
         run.resume(out)
     start = time.perf_counter()
     run.fit(config.steps, progress=progress, checkpoint=out, checkpoint_every=checkpoint_every, manifest=manifest)
@@ -88,7 +93,8 @@ def cached(exp: ModuleType, profile: str | None = None, folder: str | os.PathLik
         manifest = checkpoints.read_manifest(path)
         if (manifest.get("config") != config.as_dict() or manifest.get("code") != deps.code_version(exp)
                 or manifest.get("step") != config.steps or "metrics" not in manifest
-                or manifest.get("processes", 1) != distributed.world_size()):
+                or manifest.get("processes", 1) != distributed.world_size()
+                or manifest.get("precision", "fp32") != resolve_precision("auto", profiles.device(profile))):
             return None
         run = exp.build(config, device=profiles.device(profile))
         run.resume(path)

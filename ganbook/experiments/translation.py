@@ -9,7 +9,6 @@ close to call on our seeds.
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ import torch
 
 from ..anchors import anchor
 from ..data import shapes
-from .runs import mean_se_cell, seed_counts, separated, summary
+from .runs import mean_se_cell, pair_orders, seed_counts, summary
 
 SHORT = {"pixel_accuracy": "per-pixel acc.", "class_accuracy": "per-class acc.", "class_iou": "class IoU"}
 
@@ -58,21 +57,12 @@ def beside(results: list[dict[str, Any]], paper: dict[str, str | None], keys: tu
 
 def orderings(results: list[dict[str, Any]], paper: dict[str, str | None], key: str = "class_iou",
               prefix: str = "") -> dict[str, list[tuple[str, str]]]:
-    """Every pair of variants that both we and the paper score, sorted by how ours compare on ``key``:
-    ``agree`` (ours in the paper's order, means more than two standard errors of the difference apart),
-    ``disagree`` (the opposite order, likewise) and ``unclear`` (closer than that, or a tie in the paper).
-    Each pair is ``(better, worse)`` by the paper's numbers."""
+    """Every pair of variants that both we and the paper score, on ``key`` (higher is better), sorted by
+    :func:`.runs.pair_orders` into ``agree``, ``disagree`` and ``unclear`` (ours within two standard errors
+    of the difference, or a tie in the paper). Each pair is ``(better, worse)`` by the paper's numbers."""
     table = means(results, (prefix + key,))
-    theirs = {v: anchor(k).values[key][0] for v, k in paper.items() if k and v in table}
-    out: dict[str, list[tuple[str, str]]] = {"agree": [], "disagree": [], "unclear": []}
-    for x, y in combinations(theirs, 2):
-        if theirs[x] == theirs[y]:
-            out["unclear"].append((x, y))
-            continue
-        better, worse = (x, y) if theirs[x] > theirs[y] else (y, x)
-        sign = separated(table[better][prefix + key], table[worse][prefix + key])
-        out[{1: "agree", -1: "disagree", 0: "unclear"}[sign]].append((better, worse))
-    return out
+    theirs = {v: (anchor(k).values[key][0], 0.0) for v, k in paper.items() if k and v in table}
+    return pair_orders({v: table[v][prefix + key] for v in theirs}, theirs)
 
 
 def say_orderings(found: dict[str, list[tuple[str, str]]], metric: str = "class IoU") -> str:
