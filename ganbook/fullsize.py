@@ -61,7 +61,8 @@ def step_seconds(trainer: Trainer, steps: int) -> float:
 
 
 def generate_in(trainer: Trainer, n: int, precision: str, seed: int = 0) -> Tensor:
-    """``n`` samples of ``trainer`` (from ``seed``) with its generators run under ``precision``'s autocast, in fp32."""
+    """``n`` samples of ``trainer`` (from ``seed``), its generators run under
+    ``precision``'s autocast; returned in fp32."""
     with Precision(precision, trainer.device).autocast():
         return trainer.generate(n, seed=seed).float()
 

@@ -20,10 +20,11 @@ from ganbook.show import Source
 
 LIMIT = 88
 BOOK = Path(__file__).resolve().parent.parent / "book"
-CHAPTERS = ("15_biggan.md", "16_stylegan.md")
+CHAPTERS = ("15_biggan.md", "16_stylegan.md", "24_where_next.md")
 # Sources these chapters show that are still wider (their modules are maintained
 # elsewhere); the CSS wraps them meanwhile. Remove an entry once it is shortened.
-WIDE = {"ganbook/models/biggan.py", "ganbook/games/biggan.py", "ganbook/latent.py"}
+WIDE = {"ganbook/models/biggan.py", "ganbook/games/biggan.py", "ganbook/latent.py",
+        "ganbook/profiles.py", "ganbook/distributed.py", "ganbook/accel.py"}
 
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
 

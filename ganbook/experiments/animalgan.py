@@ -66,8 +66,8 @@ def networks(config: AnimalGANConfig) -> tuple[DCGAN32Generator, DCGAN32Discrimi
 
 
 def build(config: AnimalGANConfig, device: torch.device | str = "cpu") -> Trainer:
-    """The standard game on CIFAR-10's animal training images (downloaded on first use: by the main process
-    alone under ``torchrun``, the others waiting, so that no two write the same files)."""
+    """The standard game on CIFAR-10's animal training images, downloaded on first
+    use (under ``torchrun`` by the main process alone while the others wait)."""
     if distributed.is_main():
         cifar10_animals("train", root=config.data_root)
     distributed.barrier()
