@@ -91,7 +91,7 @@ def precision_frames(trainer: Trainer, n: int, precisions: tuple[str, ...] = ("f
     made = {p: generate_in(trainer, n, p) for p in precisions}
     frames = {p: grid_png(x, nrow) for p, x in made.items()}
     for p in precisions[1:]:
-        frames[f"{p} - fp32, x{amplify:g}"] = grid_png(((made[p] - made[precisions[0]]) * amplify).clamp(-1, 1), nrow)
+        frames[f"{p} - fp32 (x{amplify:g})"] = grid_png(((made[p] - made[precisions[0]]) * amplify).clamp(-1, 1), nrow)
     return frames
 
 

@@ -57,7 +57,7 @@ def test_bf16_and_fp16_move_the_shipped_showcase_a_little_and_fp32_not_at_all():
     with pytest.raises(ValueError, match="same samples"):
         fullsize.precision_gap(exact, exact[:3])
     frames = fullsize.precision_frames(showcase, 8)
-    assert list(frames) == ["fp32", "bf16", "fp16", "bf16 - fp32, x50", "fp16 - fp32, x50"]
+    assert list(frames) == ["fp32", "bf16", "fp16", "bf16 - fp32 (x50)", "fp16 - fp32 (x50)"]
     assert all(f.startswith(b"\x89PNG") for f in frames.values())
 
 
