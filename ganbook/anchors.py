@@ -35,6 +35,10 @@ class Anchor:
         if self.status not in STATUSES:
             raise ValueError(f"anchor {self.key}: status must be one of {', '.join(STATUSES)}, got {self.status!r}")
 
+    def means(self) -> dict[str, float]:
+        """Each value without its spread: ``{metric: mean}`` (for a row of settings, the settings)."""
+        return {k: m for k, (m, _) in self.values.items()}
+
     def cite(self) -> str:
         """A one-line source; refuses a row nobody has read in the paper."""
         if self.status == "open":
@@ -251,7 +255,7 @@ def _pacgan_table2() -> list[Anchor]:
     """PacGAN Table 2 on stacked MNIST (1,000 modes, 26,000 samples): the rows ``stacked-*``."""
     nan = float("nan")
     read_at = "fjxmlzn/PacGAN, stacked_MNIST_experiments/results/Table2.png"
-    v = {k: m for k, (m, _) in _pacgan_setups()[1].values.items()}
+    v = _pacgan_setups()[1].means()
     setting = (f"DCGAN, Adam {v['lr']:g} beta1 {v['beta1']:g}, batch {v['batch_size']:.0f}, z {v['z_dim']:.0f}, "
                f"{v['epochs']:.0f} epochs of {v['training_images']:,.0f} stacked images")
     veegan = ("VEEGAN's own run (its networks and budget, not PacGAN's): 26,000 samples, average of 5 runs, as "

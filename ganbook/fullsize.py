@@ -26,6 +26,7 @@ from torch import Tensor
 
 from .accel import Precision
 from .experiments.registry import registry
+from .images import grid_png, levels
 from .train import Trainer
 
 
@@ -67,27 +68,20 @@ def generate_in(trainer: Trainer, n: int, precision: str, seed: int = 0) -> Tens
         return trainer.generate(n, seed=seed).float()
 
 
-def levels(images: Tensor) -> Tensor:
-    """Images in [-1, 1] as the 256 levels a saved 8-bit picture stores."""
-    return ((images.float().clamp(-1, 1) + 1) * 127.5).round()
-
-
 def precision_gap(exact: Tensor, low: Tensor) -> dict[str, float]:
     """The largest and the mean absolute difference between two batches of the same samples in [-1, 1], and
-    the share of pixels whose 8-bit level (:func:`levels`) differs."""
+    the share of pixels whose 8-bit level (:func:`ganbook.images.levels`) differs."""
     if exact.shape != low.shape:
         raise ValueError(f"compare the same samples: got shapes {tuple(exact.shape)} and {tuple(low.shape)}")
     gap = (exact.float() - low.float()).abs()
     return {"max_abs": float(gap.max()), "mean_abs": float(gap.mean()),
-            "levels_changed": float((levels(exact) != levels(low)).float().mean())}
+            "levels_changed": float((levels(exact.float()) != levels(low.float())).float().mean())}
 
 
 def precision_frames(trainer: Trainer, n: int, precisions: tuple[str, ...] = ("fp32", "bf16", "fp16"),
                      amplify: float = 50.0, nrow: int = 8) -> dict[str, bytes]:
     """PNG grids of the same ``n`` samples in each precision, then each 16-bit one's difference from fp32
     times ``amplify`` (mid-grey: no difference), for chapter 24's picker."""
-    from .images import grid_png
-
     made = {p: generate_in(trainer, n, p) for p in precisions}
     frames = {p: grid_png(x, nrow) for p, x in made.items()}
     for p in precisions[1:]:

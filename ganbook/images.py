@@ -15,6 +15,11 @@ from matplotlib.figure import Figure
 from torch import Tensor
 
 
+def levels(images: Tensor) -> Tensor:
+    """Images in [-1, 1] as the 256 levels an 8-bit picture stores (0-255, rounded; same dtype)."""
+    return ((images.clamp(-1, 1) + 1) * 127.5).round()
+
+
 def tile(images: Tensor, nrow: int, pad: int = 1, pad_value: float = 1.0) -> np.ndarray:
     """Arrange ``images (n, C, H, W)`` in rows of ``nrow`` with ``pad`` pixels between: ``(rows*(H+pad)-pad, ..., C)`` in [0, 1]."""
     if images.dim() != 4:

@@ -82,10 +82,16 @@ class Entry:
         return self.budget["ours"] / self.budget["paper"] if self.budget else None
 
 
-def folder(build: str | Path | None = None) -> Path | None:
-    """Where entries go: ``<build>/scoreboard``, the build folder from ``GANBOOK_BUILD`` unless given."""
+def build_folder(build: str | Path | None = None) -> Path | None:
+    """``build``, else the folder ``GANBOOK_BUILD`` names (``make book``'s ``_build``), else ``None``."""
     build = build if build is not None else os.environ.get(ENV)
-    return Path(build).expanduser() / FOLDER if build else None
+    return Path(build).expanduser() if build else None
+
+
+def folder(build: str | Path | None = None) -> Path | None:
+    """Where entries go: ``<build>/scoreboard`` (:func:`build_folder`)."""
+    where = build_folder(build)
+    return where / FOLDER if where else None
 
 
 def record(entry: Entry, build: str | Path | None = None) -> Path | None:

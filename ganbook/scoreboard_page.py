@@ -12,13 +12,12 @@ chapter's execution time from the build's jupyter-cache, and
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from .errors import GanbookError
 from .experiments.runs import pair_orders
-from .scoreboard import ENV, RECORDS, Entry, folder
+from .scoreboard import RECORDS, Entry, build_folder, folder
 
 
 def load(build: str | Path | None = None) -> list[Entry]:
@@ -114,8 +113,8 @@ def chapters(toc: str | Path) -> list[tuple[str, str, bool]]:
 
 def execution_seconds(build: str | Path | None = None) -> dict[str, float]:
     """``{notebook file stem: seconds}`` of each chapter's last execution, as jupyter-cache recorded it."""
-    build = build if build is not None else os.environ.get(ENV)
-    cache_dir = Path(build).expanduser() / ".jupyter_cache" if build else None
+    where = build_folder(build)
+    cache_dir = where / ".jupyter_cache" if where else None
     if cache_dir is None or not cache_dir.is_dir():
         return {}
     from jupyter_cache import get_cache

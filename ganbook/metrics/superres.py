@@ -27,13 +27,15 @@ from skimage.color import rgb2ycbcr
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from torch import Tensor
 
+from ..images import levels
+
 
 def luminance(image: Tensor, border: int = 0) -> np.ndarray:
     """One RGB image ``(3, H, W)`` in ``[-1, 1]`` as 8-bit-rounded BT.601 luminance ``(H - 2b, W - 2b)`` in
     ``[16, 235]``, ``border`` pixels cut from each edge."""
     if image.ndim != 3 or image.shape[0] != 3:
         raise ValueError(f"luminance takes one RGB image (3, H, W), got shape {tuple(image.shape)}")
-    rgb = ((image.detach().cpu().double().clamp(-1, 1) + 1) * 127.5).round().permute(1, 2, 0).numpy() / 255.0
+    rgb = levels(image.detach().cpu().double()).permute(1, 2, 0).numpy() / 255.0
     y = rgb2ycbcr(rgb)[:, :, 0]
     return y[border:y.shape[0] - border, border:y.shape[1] - border] if border else y
 
