@@ -78,6 +78,27 @@ def test_rotations_are_orthonormal_with_determinant_one_and_spread_evenly():
     assert torch.allclose(rotation.var(0), torch.full((3, 3), 1 / 3), atol=0.02)
 
 
+def test_the_world_stands_upright_and_only_a_cube_shows_its_turn():
+    rng = torch.Generator().manual_seed(4)
+    turn = voxels.turns(20000, rng)
+    assert torch.allclose(turn @ turn.transpose(1, 2), torch.eye(3).expand(20000, 3, 3), atol=1e-5)
+    assert torch.equal(turn[:, :, 2], torch.tensor([0.0, 0.0, 1.0]).expand(20000, 3))  # z stays up
+    angle = torch.atan2(turn[:, 1, 0], turn[:, 0, 0])
+    assert (angle.histc(8, -math.pi, math.pi) / 20000 - 1 / 8).abs().max() < 0.01  # every heading alike
+    factors = voxels.sample_factors(400, torch.Generator().manual_seed(9))
+    assert torch.equal(factors["rotation"][:, 2], torch.tensor([0.0, 0.0, 1.0]).expand(400, 3))
+    yaw = torch.tensor([[math.cos(0.4), -math.sin(0.4), 0.0], [math.sin(0.4), math.cos(0.4), 0.0],
+                                   [0.0, 0.0, 1.0]])
+    straight, turned = voxels.render(posed(range(5), 1.0)), voxels.render(posed(range(5), 1.0, yaw))
+    for kind in (0, 2, 3, 4):  # round about z: the same voxels however they are turned
+        assert torch.equal(straight[kind], turned[kind]), voxels.CLASSES[kind]
+    assert not torch.equal(straight[1], turned[1])
+    tumbling = voxels.sample_factors(400, torch.Generator().manual_seed(9), orientation="random")
+    assert tumbling["rotation"][:, 2, 2].abs().mean() < 0.6  # a random rotation rarely keeps z up
+    with pytest.raises(DataError, match="use one of upright, random"):
+        voxels.sample_factors(2, rng, orientation="sideways")
+
+
 @pytest.mark.parametrize("size", [0.5, 1.0])
 def test_each_solid_has_the_volume_its_formula_gives(size):
     side = 64
