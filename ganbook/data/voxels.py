@@ -17,17 +17,20 @@ the world). Its factors:
   that keeps the whole reach at least one voxel of 32 from every wall.
 - ``rotation``: ``(3, 3)``, its columns the shape's own axes in the grid. The
   cylinder's and cone's axis is the shape's own z; the torus lies in its own
-  xy plane. The world's shapes stand *upright*, turned about the grid's z
-  axis by a uniform angle (:func:`turns`), as the objects of ShapeNet and
-  ModelNet, 3D-GAN's data, all stand the same way up; of our solids only the
-  cube shows the turn, the others being round about that axis.
-  ``orientation="random"`` draws uniformly random rotations instead
-  (:func:`rotations`), a far harder world for a small generator.
+  xy plane. The world's shapes are *aligned* (the identity): every cube's
+  faces face the grid's axes, every cone points up, as the objects of
+  ShapeNet, 3D-GAN's data, are all aligned to one frame. ``orientation``
+  ``"upright"`` turns each shape about the grid's z axis by a uniform angle
+  (:func:`turns`; of our solids only the cube shows it), and ``"random"``
+  draws uniformly random rotations (:func:`rotations`).
 
 A grid ``(n, 1, S, S, S)`` is indexed ``[.., x, y, z]``; a voxel is occupied
 when its centre is inside the solid. :func:`world` renders a fixed, seeded
 split once per process; :class:`VoxelSource` draws from its finite training
-set, so that a memorisation check means something. Rendering the 2,000
+set, so that a memorisation check means something. Aligned solids are few
+enough grids that two nearby sizes and centres can fill the same voxels (a
+few cubes do), so the held-out split skips any grid the training split holds:
+a held-out shape is one G cannot have seen. Rendering the 2,000
 training shapes takes about 3 s on two busy CPU cores.
 """
 
@@ -46,7 +49,8 @@ from ..errors import DataError
 CLASSES = ("sphere", "cube", "cylinder", "cone", "torus")
 SPLIT_SEEDS = {"train": 2001, "test": 2002}
 SIZES = {"train": 2000, "test": 500}
-ORIENTATIONS = ("upright", "random")  # a turn about z (the world's), or any rotation
+SPARE = 50  # test shapes drawn beyond SIZES["test"], to replace any whose grid a training shape already has
+ORIENTATIONS = ("aligned", "upright", "random")  # the world's identity, a turn about z, or any rotation
 MARGIN = 1 / 32  # the least gap between a shape and a wall, as a share of the side
 CUBE_HALF = (math.pi / 6) ** (1 / 3)  # a cube's half-side over r
 CYLINDER_HALF = (2 / 3) ** (1 / 3)  # a cylinder's radius, and half-height, over r
@@ -80,15 +84,18 @@ def turns(n: int, rng: torch.Generator) -> Tensor:
     return torch.stack([cos, -sin, zero, sin, cos, zero, zero, zero, one], 1).reshape(n, 3, 3)
 
 
-def sample_factors(n: int, rng: torch.Generator, orientation: str = "upright") -> dict[str, Tensor]:
+def sample_factors(n: int, rng: torch.Generator, orientation: str = "aligned") -> dict[str, Tensor]:
     """Random factors for ``n`` shapes, drawn only from ``rng``: ``kind`` ``(n,)`` int64, ``size`` ``(n,)`` in
-    [0, 1], ``centre`` ``(n, 3)`` in [0, 1], ``rotation`` ``(n, 3, 3)`` (``orientation``: ``"upright"``, a
-    turn about z, or ``"random"``, any rotation)."""
+    [0, 1], ``centre`` ``(n, 3)`` in [0, 1], ``rotation`` ``(n, 3, 3)`` (``orientation``: ``"aligned"``, the
+    identity; ``"upright"``, a turn about z; or ``"random"``, any rotation)."""
     if orientation not in ORIENTATIONS:
         raise DataError(f"unknown orientation {orientation!r}: use one of {', '.join(ORIENTATIONS)}")
     kind = torch.randint(len(CLASSES), (n,), generator=rng)
     size = torch.rand(n, generator=rng)
-    rotation = turns(n, rng) if orientation == "upright" else rotations(n, rng)
+    if orientation == "aligned":
+        rotation = torch.eye(3).expand(n, 3, 3).clone()
+    else:
+        rotation = turns(n, rng) if orientation == "upright" else rotations(n, rng)
     slack = 0.5 - MARGIN - torch.tensor(REACH)[kind] * radius(size)  # how far the centre may stray from the middle
     centre = 0.5 + (torch.rand(n, 3, generator=rng) * 2 - 1) * slack[:, None]
     return {"kind": kind, "size": size, "centre": centre, "rotation": rotation}
@@ -161,9 +168,9 @@ class VoxelSet:
         return self.factors["kind"]
 
 
-def shapes(n: int, seed: int, size: int = 32, name: str = "voxels", orientation: str = "upright") -> VoxelSet:
+def shapes(n: int, seed: int, size: int = 32, name: str = "voxels", orientation: str = "aligned") -> VoxelSet:
     """``n`` shapes from ``seed``, the same on every machine, rendered at ``size`` (32 or 64) voxels a side,
-    standing upright unless ``orientation="random"``."""
+    in ``orientation`` (:func:`sample_factors`)."""
     if size not in (32, 64):
         raise DataError(f"the voxel world renders 32 or 64 voxels a side, got size={size}")
     factors = sample_factors(n, torch.Generator().manual_seed(seed), orientation)
@@ -172,11 +179,21 @@ def shapes(n: int, seed: int, size: int = 32, name: str = "voxels", orientation:
 
 @lru_cache(maxsize=2)
 def _cached(split: str) -> VoxelSet:
-    return shapes(SIZES[split], SPLIT_SEEDS[split], name=f"voxels-{split}")
+    if split == "train":
+        return shapes(SIZES[split], SPLIT_SEEDS[split], name=f"voxels-{split}")
+    drawn = shapes(SIZES[split] + SPARE, SPLIT_SEEDS[split], name=f"voxels-{split}")
+    seen = set(_keys(_cached("train")))
+    keep = torch.tensor([i for i, key in enumerate(_keys(drawn)) if key not in seen][:SIZES[split]])
+    return VoxelSet(drawn.voxels[keep], {k: v[keep] for k, v in drawn.factors.items()}, drawn.name)
+
+
+def _keys(data: VoxelSet) -> list[bytes]:
+    """Each grid's voxels as bytes: equal keys, equal grids."""
+    return [bytes(row) for row in data.voxels.flatten(1).to(torch.uint8).numpy()]
 
 
 def world(split: str = "train") -> VoxelSet:
-    """The fixed world at 32 voxels: 2,000 training or 500 test upright shapes, rendered once per process."""
+    """The fixed world at 32 voxels: 2,000 training or 500 test aligned shapes, rendered once per process."""
     if split not in SPLIT_SEEDS:
         raise DataError(f"unknown split {split!r}: use one of {', '.join(SPLIT_SEEDS)}")
     return _cached(split)

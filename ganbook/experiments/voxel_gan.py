@@ -20,11 +20,15 @@ the classifier's agreement with the asked class is measured too. :func:`evaluate
   on D's features of real training shapes and tested on the held-out ones, as the
   paper did on ModelNet (:meth:`~ganbook.models.voxel.VoxelDiscriminator.features`);
 - **occupancy**: the mean share of filled voxels, against the training shapes'.
+
+``ema_decay`` samples from a moving average of G's weights; :mod:`.voxel_showcase`
+is the chapter's longer run (class-conditional, WGAN-GP, averaged), shipped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -66,6 +70,7 @@ class VoxelGANConfig(ExperimentConfig):
     game: str = "3dgan"  # or "wgan-gp": a critic without batch norm, the gradient penalty, n_critic updates
     n_critic: int = 5  # critic updates per G update (wgan-gp only)
     gp_weight: float = 10.0  # (wgan-gp only)
+    ema_decay: float = 0.0  # 0: samples from G itself; else from a moving average of its weights
 
     BOUNDS: ClassVar[dict[str, Bound]] = {"d_accuracy_cap": Bound(0, 1, open_low=True)}
 
@@ -140,17 +145,33 @@ def shape_scores(made: Tensor, asked: Tensor | None = None) -> dict[str, Any]:
 
 def table(rows: dict[str, dict[str, Any]]) -> "pd.DataFrame":
     """The chapter's table: one row per model (``{label: scores}``, as :func:`shape_scores` or
-    :func:`evaluate` give them), a column per measure, shares per class in the class's columns."""
+    :func:`evaluate` give them), a column per measure, shares per class in the class's columns; a measure a
+    model has no number for (the asked class of an unconditional G) is NaN."""
     import pandas as pd
 
     columns = {"classes_present": "classes", "class_tv": "class TV",
                **{f"share_{c}": f"share {c}" for c in voxels.CLASSES},
                "nearest_iou": "nearest IoU", "nearest_iou_max": "nearest IoU max",
                **{f"nearest_iou_{c}": f"nearest IoU {c}" for c in voxels.CLASSES}, "occupancy": "occupancy",
+               "accuracy": "asked class read", **{f"accuracy_{c}": f"asked {c} read" for c in voxels.CLASSES},
                "d_feature_accuracy": "D-feature accuracy"}
     frame = pd.DataFrame({label: {name: scores.get(key, float("nan")) for key, name in columns.items()}
                           for label, scores in rows.items()}).T
     return frame.astype(float).round(3)
+
+
+def asked_and_read(made: Tensor, asked: Tensor) -> "pd.DataFrame":
+    """For each class asked of a generator (rows), the share of its shapes ``made`` that the classifier reads
+    as each class (columns): the diagonal is the per-class accuracy, the rest says what G drew instead."""
+    import pandas as pd
+
+    from ..metrics.clusters import confusion
+
+    k = len(voxels.CLASSES)
+    counts = confusion(asked, voxel_classifier.classify(voxel_classifier.shipped(), made), k, k)
+    shares = counts / np.maximum(counts.sum(1, keepdims=True), 1)
+    return pd.DataFrame(shares, index=[f"asked {c}" for c in voxels.CLASSES],
+                        columns=[f"read {c}" for c in voxels.CLASSES]).round(3)
 
 
 def evaluate(trainer: Trainer, config: VoxelGANConfig) -> dict[str, Any]:
@@ -162,7 +183,12 @@ def evaluate(trainer: Trainer, config: VoxelGANConfig) -> dict[str, Any]:
 
 def reference() -> dict[str, Any]:
     """:func:`shape_scores` of the held-out real shapes (asked for their own classes): the row every model is
-    read beside."""
+    read beside (computed once per process; a fresh dict each call)."""
+    return dict(_reference())
+
+
+@lru_cache(maxsize=1)
+def _reference() -> dict[str, Any]:
     test = voxels.world("test")
     return shape_scores(test.occupancy, test.labels)
 
@@ -174,17 +200,24 @@ def untrained_feature_accuracy(config: VoxelGANConfig) -> float:
     return feature_accuracy(networks(config)[1], voxels.world("train"), voxels.world("test"))
 
 
-def interpolate(trainer: Trainer, steps: int = 9, seed: int = 3) -> Tensor:
-    """``steps`` shapes on the straight line between two latents drawn from ``seed``: ``(steps, 1, 32, 32, 32)``."""
+def interpolate(trainer: Trainer, steps: int = 9, seed: int = 3, kind: int = 0) -> Tensor:
+    """``steps`` shapes on the straight line between two latents drawn from ``seed`` (a class-conditional G
+    is asked for class ``kind`` all along): ``(steps, 1, 32, 32, 32)``."""
     ends = torch.randn(2, trainer.game.G.latent_dim, generator=torch.Generator().manual_seed(seed))
     t = torch.linspace(0, 1, steps)[:, None]
-    return trainer.generate(steps, z=(1 - t) * ends[0] + t * ends[1])
+    asked = torch.full((steps,), kind) if trainer.game.G.n_classes else None
+    return trainer.generate(steps, z=(1 - t) * ends[0] + t * ends[1], condition=asked)
 
 
-def interpolations(trainer: Trainer, seeds: tuple[int, ...] = (3, 4, 5), steps: int = 9) -> list[Tensor]:
-    """:func:`interpolate` for each of ``seeds``, regrouped by step: ``steps`` tensors, the ``i``-th holding
-    every path's ``i``-th shape ``(len(seeds), 1, 32, 32, 32)`` (a slider's frames)."""
-    paths = torch.stack([interpolate(trainer, steps, seed) for seed in seeds], 1)
+def interpolations(trainer: Trainer, seeds: tuple[int, ...] = (3, 4, 5), steps: int = 9,
+                   kinds: tuple[int, ...] | None = None) -> list[Tensor]:
+    """:func:`interpolate` for each of ``seeds`` (and, for a conditional G, the matching class of ``kinds``),
+    regrouped by step: ``steps`` tensors, the ``i``-th holding every path's ``i``-th shape
+    ``(len(seeds), 1, 32, 32, 32)`` (a slider's frames)."""
+    kinds = (0,) * len(seeds) if kinds is None else kinds
+    if len(kinds) != len(seeds):
+        raise ValueError(f"interpolations: {len(seeds)} seeds but {len(kinds)} kinds; give one class per path")
+    paths = torch.stack([interpolate(trainer, steps, seed, kind) for seed, kind in zip(seeds, kinds)], 1)
     return list(paths)
 
 
