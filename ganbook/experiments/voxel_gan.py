@@ -174,10 +174,16 @@ def asked_and_read(made: Tensor, asked: Tensor) -> "pd.DataFrame":
                         columns=[f"read {c}" for c in voxels.CLASSES]).round(3)
 
 
+def samples(trainer: Trainer, config: VoxelGANConfig) -> tuple[Tensor, Tensor | None]:
+    """The ``eval_samples`` shapes every measurement reads, and the classes they were asked for (in turn, for
+    a class-conditional G; None otherwise): ``(made, asked)``."""
+    asked = trainer.game.conditions(config.eval_samples)
+    return trainer.generate(config.eval_samples, seed=config.seed + 20, condition=asked), asked
+
+
 def evaluate(trainer: Trainer, config: VoxelGANConfig) -> dict[str, Any]:
-    """:func:`shape_scores` of ``eval_samples`` generated shapes, and D's feature accuracy."""
-    made = trainer.generate(config.eval_samples, seed=config.seed + 20)  # a conditional G: the classes in turn
-    return {**shape_scores(made, trainer.game.conditions(config.eval_samples)),
+    """:func:`shape_scores` of :func:`samples`, and D's feature accuracy."""
+    return {**shape_scores(*samples(trainer, config)),
             "d_feature_accuracy": feature_accuracy(trainer.game.D, voxels.world("train"), voxels.world("test"))}
 
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from torch import Tensor
-
 from ..train import Trainer
 from . import voxel_gan
 from .showcase import showcase_config
@@ -33,17 +31,12 @@ Config = showcase_config(voxel_gan.VoxelGANConfig, __name__, {
     "gpu": dict(steps=40000, batch_size=64, width=64, d_width=64, eval_samples=2000, conditional=True,
                 game="wgan-gp", ema_decay=0.9995),
 })
-build = voxel_gan.build
-
-
-def samples(trainer: Trainer, config: Any) -> tuple[Tensor, Tensor]:
-    """``eval_samples`` shapes asked for the classes in turn, and the classes asked: ``(made, asked)``."""
-    asked = trainer.game.conditions(config.eval_samples)
-    return trainer.generate(config.eval_samples, seed=config.seed + 20, condition=asked), asked
+build, samples = voxel_gan.build, voxel_gan.samples
 
 
 def evaluate(trainer: Trainer, config: Any) -> dict[str, Any]:
-    """:func:`.voxel_gan.shape_scores` of :func:`samples`. Not D's features: a shipped showcase holds G alone."""
+    """:func:`.voxel_gan.shape_scores` of :func:`.voxel_gan.samples`. Not D's features: a shipped showcase
+    holds G alone."""
     return voxel_gan.shape_scores(*samples(trainer, config))
 
 
