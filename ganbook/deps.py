@@ -32,6 +32,8 @@ DATA_FILES: dict[str, list[str]] = {
     "ganbook.experiments.biggan_showcase": ["assets/biggan-showcase.pt", "assets/biggan-showcase.json"],
     "ganbook.experiments.stylegan_showcase": ["assets/stylegan-showcase.pt", "assets/stylegan-showcase.json"],
     "ganbook.experiments.voxel_showcase": ["assets/voxel-showcase.pt", "assets/voxel-showcase.json"],
+    "ganbook.experiments.text2image_showcase": ["assets/text2image-showcase.pt",
+                                                "assets/text2image-showcase.json"],
 }
 """The package data each module reads, by module; a test checks that every file in ``assets`` is listed."""
 

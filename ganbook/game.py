@@ -60,9 +60,13 @@ class Game:
 
     def conditions(self, n: int) -> Tensor | None:
         """What a picture or a fingerprint asks of ``n`` samples when nobody says: the classes in turn for a
-        class-conditional G (one with ``n_classes``), else nothing."""
+        class-conditional G (one with ``n_classes``), G's own examples for one that has them (a caption
+        generator's ``example_conditions``), else nothing."""
         classes = getattr(self.G, "n_classes", None)
-        return torch.arange(n) % classes if classes else None
+        if classes:
+            return torch.arange(n) % classes
+        examples = getattr(self.G, "example_conditions", None)
+        return examples(n) if examples is not None else None
 
     def inputs(self, n: int, rng: torch.Generator, condition: Tensor | None = None,
                z: Tensor | None = None) -> dict[str, Tensor]:

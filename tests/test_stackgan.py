@@ -57,7 +57,7 @@ def test_caption_sources_draw_one_and_two_shape_scenes_from_the_stream():
     assert torch.equal(batch.x, again.x) and torch.equal(batch.tokens, again.tokens)
 
 
-@pytest.mark.parametrize("row", ["one stage", "two stages", "attention", "no augmentation"])
+@pytest.mark.parametrize("row", ["one stage", "two stages", "attention", "no augmentation", "projection"])
 def test_every_row_trains_on_smoke_and_reports_what_the_chapter_prints(row):
     from ganbook.experiments import text2image
 
@@ -65,7 +65,97 @@ def test_every_row_trains_on_smoke_and_reports_what_the_chapter_prints(row):
     trainer = text2image.build(config).fit(2, progress=False)
     assert trainer.step == 2
     assert ("g.damsm" in trainer.history) == (row == "attention")
-    assert ("g.kl" in trainer.history) == (row != "no augmentation")
-    assert ("d.match32" in trainer.history) == (row != "one stage")
+    assert ("g.kl" in trainer.history) == (row not in ("no augmentation", "projection"))
+    assert ("d.match32" in trainer.history) == (row not in ("one stage", "projection"))
+    assert ("d.penalty" in trainer.history) == (row == "projection")  # WGAN-GP's game
     scores = text2image.evaluate(trainer, config)
     assert {"one_shape_and_colour", "one_place", "two_relation", "r_precision", "reader_fd"} <= set(scores)
+
+
+def _encoder():
+    from ganbook.metrics.instruments import text_encoder
+
+    return text_encoder.load().text
+
+
+def test_the_caption_networks_leave_the_shipped_encoder_as_it_was():
+    from ganbook.models.caption_projection import CaptionGenerator, ProjectionCritic
+
+    text = _encoder()
+    before = {k: v.clone() for k, v in text.state_dict().items()}
+    G, D = CaptionGenerator(text, z_dim=8, c_dim=6, width=4), ProjectionCritic(text, width=4)
+    assert all(torch.equal(before[k], v) for k, v in text.state_dict().items())  # the initialisation skips it
+    assert not any(p.requires_grad for p in text.parameters())
+    tokens = captions_examples(3)
+    images = G(torch.randn(3, 8), tokens)
+    assert images.shape == (3, 3, 64, 64) and float(images.detach().abs().max()) <= 1
+    with pytest.raises(ValueError, match="word rows"):
+        G(torch.randn(3, 8), tokens.float())
+    with pytest.raises(ValueError, match="64-pixel scenes"):
+        D(torch.randn(3, 3, 32, 32), tokens)
+
+
+def captions_examples(n):
+    from ganbook.data import captions
+
+    return captions.examples(n)
+
+
+def test_the_projection_critic_adds_the_sentences_inner_product_with_the_pooled_features():
+    from ganbook.models.caption_projection import ProjectionCritic, sentence_features
+
+    torch.manual_seed(0)
+    text = _encoder()
+    D = ProjectionCritic(text, width=4)
+    with torch.no_grad():
+        D.embed.weight.normal_()  # a projection that matters
+    x, tokens = torch.randn(2, 3, 64, 64), captions_examples(2)
+    phi = D.body(x).sum((2, 3))  # naive: w.phi + b + (V s).phi, image by image
+    s = sentence_features(text, tokens)
+    naive = torch.stack([D.linear.weight[0] @ phi[i] + D.linear.bias[0] + (D.embed.weight @ s[i]) @ phi[i]
+                         for i in range(2)])
+    assert torch.allclose(D(x, tokens).flatten(), naive, atol=1e-4)
+    other = captions_examples(4)[2:]  # another caption changes only the projection term
+    assert not torch.allclose(D(x, tokens), D(x, other))
+
+
+def test_example_captions_vary_every_part_and_a_caption_game_asks_for_them():
+    from ganbook.data import captions
+    from ganbook.experiments import text2image
+
+    texts = captions.Tokenizer().decode(captions.examples(12))
+    assert texts[:3] == ["a small red circle at the top left", "a small yellow square at the top",
+                         "a large green triangle at the top right"]
+    assert len(set(texts)) == 12
+    for row in ("projection", "two stages"):
+        trainer = text2image.build(text2image.Config.for_profile("smoke", row=row))
+        assert torch.equal(trainer.game.conditions(5), captions.examples(5))
+        assert trainer.generate(3).shape == (3, 3, 64, 64)  # no caption given: the examples
+
+
+def test_the_table_has_a_line_per_row_and_the_real_scenes_and_the_composer_every_caption():
+    from ganbook.data import captions
+    from ganbook.experiments import text2image
+
+    metrics = {k: 0.5 for k in text2image.SCORES}
+    results = [{"variant": "a", "seed": s, "metrics": {**metrics, "one_shape": v}} for s, v in ((0, 0.2), (1, 0.4))]
+    frame = text2image.table(results, {"one_shape": 1.0, "r_precision": 0.97})
+    assert list(frame.index) == ["a", "real scenes"]
+    assert frame.loc["a", "shape"] == "0.300 ± 0.100 (2)" and frame.loc["real scenes", "R-precision"] == "0.970"
+    assert frame.loc["real scenes", "reader FD"] == ""
+    trainer = text2image.build(text2image.Config.for_profile("smoke", row="projection"))
+    frames, menus = text2image.composer_frames(trainer, per_caption=2)
+    assert len(frames) == len(captions.grammar()) == 432
+    assert ("large", "cyan", "star", "at the bottom right") in frames and list(menus) == ["size", "colour", "shape",
+                                                                                          "place"]
+    assert all(v.startswith(b"\x89PNG") for v in frames.values())
+
+
+def test_the_showcase_bar_says_whether_it_is_met():
+    from ganbook.experiments import text2image_showcase
+
+    assert text2image_showcase.bars({"one_shape_and_colour": 0.81}) == [
+        ("shape and colour both read as asked 0.810 >= 0.8", True)]
+    assert not text2image_showcase.bars({"one_shape_and_colour": 0.79})[0][1]
+    config = text2image_showcase.Config.for_profile("cpu")
+    assert (config.row, config.two_share, config.ema_decay) == ("projection", 0.0, 0.999)

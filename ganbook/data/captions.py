@@ -83,6 +83,15 @@ def grammar() -> list[dict[str, str]]:
     return out
 
 
+def examples(n: int) -> Tensor:
+    """The word rows of ``n`` one-shape captions that vary every part at once (the ``i``-th: shape ``i mod 4``,
+    colour ``i mod 6``, size ``i // 2 mod 2``, place ``i mod 9``): what a caption generator is asked for when
+    nobody says (its pictures and its shipped fingerprint)."""
+    places = list(PLACES.values())
+    return Tokenizer().encode([f"a {SIZES[(i // 2) % 2]} {shapes.HUES[i % 6]} {shapes.SHAPES[i % 4]} {places[i % 9]}"
+                               for i in range(n)])
+
+
 @dataclass(frozen=True)
 class Tokenizer:
     """Captions <-> rows of word indices, padded with 0 to ``length`` words (the longest caption by default)."""
@@ -135,11 +144,13 @@ def captioned_scenes(n: int, rng: torch.Generator, size: int = 64, two_share: fl
 @dataclass(frozen=True)
 class CaptionSource:
     """A data source of captioned scenes rendered on the fly from the trainer's stream: ``Batch(x=scenes,
-    tokens=word rows)``, ``two_share`` of each batch with two shapes (chapter 21's training data)."""
+    tokens=word rows)``, ``two_share`` of each batch with two shapes (chapter 21's training data); with
+    ``as_condition`` the word rows are the batch's condition instead, ``Batch(x=scenes, c=word rows)``."""
 
     size: int = 64
     two_share: float = 0.5
+    as_condition: bool = False
 
     def __call__(self, n: int, rng: torch.Generator) -> Batch:
         images, tokens, _, _ = captioned_scenes(n, rng, self.size, self.two_share)
-        return Batch(images, tokens=tokens)
+        return Batch(images, c=tokens) if self.as_condition else Batch(images, tokens=tokens)

@@ -8,7 +8,10 @@ encode the captions. Four rows of the chapter, one config each:
 - ``one stage``: :class:`~ganbook.models.stackgan.OneStageGenerator`, 64 pixels at once;
 - ``two stages``: StackGAN's stage I (32 pixels) and stage II (64), trained together;
 - ``attention``: two stages whose second attends over the caption's words (AttnGAN), with the DAMSM term;
-- ``no augmentation``: two stages with a plain linear map from sentence to condition, no KL term.
+- ``no augmentation``: two stages with a plain linear map from sentence to condition, no KL term;
+- ``projection``: class conditioning's recipe with a sentence in place of a class
+  (:mod:`ganbook.models.caption_projection`): the caption in every batch norm of
+  one 64-pixel G, a projection critic, WGAN-GP's game; no DAMSM, no KL term.
 
 :func:`evaluate` generates images for held-out captions (the world's test
 scenes' captions) and reads them (:func:`ganbook.metrics.objects.agreement`),
@@ -18,26 +21,33 @@ reader FD of the one-shape half against real test scenes.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
+import matplotlib.pyplot as plt
+import pandas as pd
 import torch
+from matplotlib.figure import Figure
 from torch import Tensor, nn
 
-from ..data import captions
+from ..data import captions, shapes
 from ..games.text2image import TextGenerator, TextToImageGame
+from ..games.wasserstein import wasserstein_game
+from ..images import grid_png
 from ..metrics import damsm, objects
 from ..metrics.images import frechet_distance
 from ..metrics.instruments import shape_reader, text_encoder
+from ..models.caption_projection import CaptionGenerator, ProjectionCritic
 from ..models.stackgan import ImageTextDiscriminator, OneStageGenerator, StageIGenerator, StageIIGenerator
 from ..train import Trainer
 from .base import ExperimentConfig, make_trainer
-from .runs import sweep
+from .runs import mean_se_cell, seed_counts, summary, sweep
 
 NAME = "text2image"
 CHAPTER = 21
-ROWS = ("one stage", "two stages", "attention", "no augmentation")
+ROWS = ("one stage", "two stages", "attention", "no augmentation", "projection")
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,9 @@ class TextToImageConfig(ExperimentConfig):
     d_width: int = 16
     kl_weight: float = 2.0  # StackGAN's code (TRAIN.COEFF.KL)
     damsm_weight: float = 5.0  # AttnGAN's birds config (lambda), for the attention row
+    n_critic: int = 5  # critic updates per G update, for the projection row (WGAN-GP's)
+    gp_weight: float = 10.0  # WGAN-GP's lambda, for the projection row
+    ema_decay: float = 0.0  # 0: samples from G itself; else from a moving average of its weights
     two_share: float = 0.5  # the share of training and held-out captions with two shapes
     eval_captions: int = 200
     seeds: int = 2
@@ -93,11 +106,18 @@ def generator(config: TextToImageConfig, sentence_dim: int, word_dim: int) -> Te
 
 
 def build(config: TextToImageConfig, device: torch.device | str = "cpu") -> Trainer:
-    """G, one matching-aware D per stage, the game with the shipped (frozen) encoders, on captioned scenes."""
+    """G, one matching-aware D per stage, the game with the shipped (frozen) encoders, on captioned scenes;
+    for the projection row, G and a projection critic in WGAN-GP's game, each caption the batch's condition."""
     config = config.validated()
     torch.manual_seed(config.seed)
     encoders = text_encoder.load()
     dim = encoders.text.dim
+    if config.row == "projection":
+        text = encoders.text
+        critic = wasserstein_game(CaptionGenerator(text, config.z_dim, config.c_dim, config.width),
+                                  ProjectionCritic(text, config.d_width), "gp", gp_weight=config.gp_weight,
+                                  n_critic=config.n_critic)
+        return make_trainer(critic, captions.CaptionSource(64, config.two_share, as_condition=True), config, device)
     G = generator(config, dim, dim)
     sizes = [int(k) for k in G.stages]
     D = nn.ModuleDict({str(s): ImageTextDiscriminator(s, dim, config.d_width) for s in sizes})
@@ -132,9 +152,9 @@ def evaluate(trainer: Trainer, config: TextToImageConfig) -> dict[str, float]:
     """Caption agreement attribute by attribute on one- and two-shape held-out captions (keys ``one_*`` and
     ``two_*``), R-precision with the shipped encoders, and the reader FD of the one-shape images."""
     real, tokens, _, ones = held_out(config.eval_captions, config.two_share)
-    made = trainer.generate(len(tokens), seed=config.seed + 77, ema=False, condition=tokens)
+    made = trainer.generate(len(tokens), seed=config.seed + 77, ema=bool(config.ema_decay), condition=tokens)
     space = shape_reader.space()
-    return {**_scores(made, trainer.game.encoders, config),
+    return {**_scores(made, text_encoder.shipped(), config),
             "reader_fd": frechet_distance(space(made[:ones]), space(real[:ones]))}
 
 
@@ -144,11 +164,15 @@ def references(config: TextToImageConfig) -> dict[str, float]:
 
 
 def run_one(config: TextToImageConfig) -> dict[str, Any]:
-    """Train one row with one seed: its scores and its images for the first 8 held-out captions."""
+    """Train one row with one seed: its scores, its images for the first 8 held-out captions, and for the
+    attention row the maps its stage II drew them with (``(8, L, 16, 16)``, :func:`attention_figure`)."""
     trainer = build(config).fit(config.steps, progress=False)
     tokens = held_out(config.eval_captions, config.two_share)[1][:8]
-    return {"metrics": evaluate(trainer, config),
-            "samples": trainer.generate(8, seed=5, ema=False, condition=tokens)}
+    out = {"metrics": evaluate(trainer, config), "tokens": tokens,
+           "samples": trainer.generate(8, seed=5, ema=bool(config.ema_decay), condition=tokens)}
+    if config.row == "attention":
+        out["attention"] = trainer.game.G.stages["64"].last_attention.detach().cpu()
+    return out
 
 
 def run(configs: list[TextToImageConfig], seeds: int, progress: bool = True) -> list[dict[str, Any]]:
@@ -158,3 +182,69 @@ def run(configs: list[TextToImageConfig], seeds: int, progress: bool = True) -> 
 
 
 Config = TextToImageConfig
+
+
+SCORES = {"one_shape": "shape", "one_colour": "colour", "one_size": "size", "one_place": "place",
+          "one_shape_and_colour": "shape and colour", "two_shape_and_colour": "two: shape and colour",
+          "two_relation": "two: relation", "r_precision": "R-precision", "reader_fd": "reader FD"}
+"""The chapter's columns: one-shape captions' agreement attribute by attribute, two-shape captions' (both
+shapes' kind and colour; the relation), R-precision with the shipped encoders, reader FD (one-shape scenes)."""
+
+
+def means(results: list[dict[str, Any]]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Mean and standard error over seeds of each of :data:`SCORES` the runs measured, per row."""
+    return summary(results, tuple(k for k in SCORES if k in results[0]["metrics"]), spread="se")
+
+
+def table(results: list[dict[str, Any]], real: dict[str, float]) -> pd.DataFrame:
+    """One line per row, "mean ± s.e. (seeds)" of each score, then the held-out real scenes' line
+    (:func:`references`; no FD, which compares a model with them)."""
+    seeds = seed_counts(results)
+    rows = {name: {SCORES[k]: mean_se_cell(m, se, seeds[name]) for k, (m, se) in row.items()}
+            for name, row in means(results).items()}
+    rows["real scenes"] = {SCORES[k]: f"{v:.3f}" for k, v in real.items() if k in SCORES}
+    return pd.DataFrame(rows).T.fillna("")
+
+
+def attention_figure(result: dict[str, Any], i: int) -> Figure:
+    """Held-out caption ``i``'s image from the attention row and, word by word, where its stage II looked
+    for that word (the 16x16 attention weights, brighter = more)."""
+    words = captions.Tokenizer().decode(result["tokens"][i:i + 1])[0].split()
+    maps = result["attention"][i, :len(words)]
+    fig, axes = plt.subplots(1, len(words) + 1, figsize=(1.1 * (len(words) + 1), 1.4))
+    axes[0].imshow(((result["samples"][i].permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy())
+    for ax, word, m in zip(axes[1:], words, maps):
+        ax.imshow(m.numpy(), cmap="magma", vmin=0, vmax=float(maps.max()))
+        ax.set_title(word, fontsize=8)
+    for ax in axes:
+        ax.axis("off")
+    return fig
+
+
+def composer_frames(trainer: Trainer, per_caption: int = 4, seed: int = 0, ema: bool = True
+                    ) -> tuple[dict[tuple[str, ...], bytes], dict[str, list[str]]]:
+    """``per_caption`` scenes for every one-shape caption of the grammar (:func:`captions.grammar`), each
+    caption's as one PNG strip, keyed by its (size, colour, shape, place) menu choices; and the menus."""
+    entries = captions.grammar()
+    tokens = captions.Tokenizer().encode([e["text"] for e in entries]).repeat_interleave(per_caption, 0)
+    made = trainer.generate(len(tokens), seed=seed, ema=ema, condition=tokens)
+    frames = {(e["size"], e["colour"], e["shape"], captions.PLACES[(e["row"], e["column"])]):
+              grid_png(made[k * per_caption:(k + 1) * per_caption], per_caption, scale=1)
+              for k, e in enumerate(entries)}
+    menus = {"size": list(captions.SIZES), "colour": list(shapes.HUES), "shape": list(shapes.SHAPES),
+             "place": list(captions.PLACES.values())}
+    return frames, menus
+
+
+def captioned_figure(images: Tensor, tokens: Tensor, ncol: int = 4) -> Figure:
+    """``images`` in rows of ``ncol``, each under its caption (word rows ``tokens``, wrapped)."""
+    texts = captions.Tokenizer().decode(tokens)
+    nrow = -(-len(images) // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(2.1 * ncol, 2.5 * nrow), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, image, text in zip(axes.flat, images, texts):
+        ax.imshow(((image.permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy())
+        ax.set_title(textwrap.fill(text, 24), fontsize=8)
+    fig.tight_layout()
+    return fig

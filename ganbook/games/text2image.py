@@ -22,6 +22,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from ..data import captions
 from ..game import Game, Phase
 from ..losses import d_loss_matching_aware, g_loss_nonsaturating, kl_conditioning
 from ..metrics import damsm
@@ -39,6 +40,11 @@ class TextGenerator(nn.Module):
         self.stages = nn.ModuleDict({str(k): v for k, v in stages.items()})
         self.augment, self.latent_dim, self.c_dim = augment, z_dim, c_dim
         self.condition = ConditioningAugmentation(sentence_dim, c_dim) if augment else nn.Linear(sentence_dim, c_dim)
+
+    @staticmethod
+    def example_conditions(n: int) -> Tensor:
+        """The captions a picture or a fingerprint asks for when nobody says (:func:`captions.examples`)."""
+        return captions.examples(n)
 
     def forward(self, z: Tensor, sentence: Tensor, words: Tensor, mask: Tensor,
                 eps: Tensor | None = None) -> tuple[dict[int, Tensor], Tensor, Tensor]:
