@@ -160,10 +160,13 @@ def d_loss_matching_aware(real_logits: Tensor, wrong_logits: Tensor, fake_logits
 
 
 def kl_conditioning(mu: Tensor, logvar: Tensor) -> Tensor:
-    r"""StackGAN's conditioning-augmentation term: the KL divergence of :math:`N(\mu, \operatorname{diag}\sigma^2)`
-    from :math:`N(0, I)`, averaged over the batch and the dimensions as the authors' PyTorch code does.
+    r"""StackGAN's conditioning-augmentation term: the KL divergence of
+    :math:`N(\mu, \operatorname{diag}\sigma^2)` from :math:`N(0, I)`, averaged
+    over the batch and the dimensions as the authors' PyTorch code does.
 
-    .. math:: L_{KL} = -\tfrac12\, \operatorname{mean}\big(1 + \log\sigma^2 - \mu^2 - \sigma^2\big)
+    .. math::
+       L_{KL} = -\tfrac12\, \operatorname{mean}\big(1 + \log\sigma^2
+                - \mu^2 - \sigma^2\big)
     """
     return -0.5 * (1 + logvar - mu ** 2 - logvar.exp()).mean()
 

@@ -20,7 +20,7 @@ from ganbook.show import Source
 
 LIMIT = 88
 BOOK = Path(__file__).resolve().parent.parent / "book"
-CHAPTERS = ("15_biggan.md", "16_stylegan.md", "24_where_next.md")
+CHAPTERS = ("15_biggan.md", "16_stylegan.md", "21_text_to_image.md", "24_where_next.md")
 # Sources these chapters show that are still wider (their modules are maintained
 # elsewhere); the CSS wraps them meanwhile. Remove an entry once it is shortened.
 WIDE = {"ganbook/models/biggan.py", "ganbook/games/biggan.py", "ganbook/latent.py",

@@ -1,8 +1,8 @@
-"""The exercises of chapters 17-18 and 22-24, as the chapters write them, on a few steps of the smoke profile."""
+"""The exercises of chapters 17-18 and 21-24, as the chapters write them, on a few steps of the smoke profile."""
 
 import dataclasses
 
-from ganbook.experiments import animalgan, ctgan_adult, cyclegan, pix2pix_shapes, video_gans
+from ganbook.experiments import animalgan, ctgan_adult, cyclegan, pix2pix_shapes, text2image, video_gans
 from ganbook.models.video import PretrainedFrames
 
 profile = "smoke"
@@ -27,6 +27,17 @@ def test_chapter18_longer_without_identity_weaker_cycle_and_no_pool():
     for changed in (dataclasses.replace(config, cycle_weight=1.0), dataclasses.replace(config, pool=0)):
         [row] = cyclegan.run([changed], 1, progress=False)
         assert set(row["trips"]) == {"ab", "aba", "ba", "bab"} and "cycle_a" in row["metrics"]
+
+
+def test_chapter21_damsm_at_cocos_weight_two_shapes_for_the_projection_row_and_one_critic_step():
+    [heavy] = text2image.run([text2image.Config.for_profile(profile, row="attention", damsm_weight=50.0)], 1,
+                             progress=False)
+    assert {"r_precision", "one_shape_and_colour"} <= set(heavy["metrics"])
+    config = text2image.Config.for_profile(profile, row="projection", two_share=1.0)
+    [two] = text2image.run([config], 1, progress=False)
+    assert {"two_shape_and_colour", "two_relation"} <= set(two["metrics"]) and "one_shape" not in two["metrics"]
+    trainer = text2image.build(dataclasses.replace(config, n_critic=1)).fit(2, progress=False)
+    assert trainer.step == 2 and trainer.game.phases[0].repeat == 1  # one critic step per step of G
 
 
 def test_chapter22_without_the_image_d_frames_from_scratch_and_longer_clips():

@@ -159,3 +159,56 @@ def test_the_showcase_bar_says_whether_it_is_met():
     assert not text2image_showcase.bars({"one_shape_and_colour": 0.79})[0][1]
     config = text2image_showcase.Config.for_profile("cpu")
     assert (config.row, config.two_share, config.ema_decay) == ("projection", 0.0, 0.999)
+
+
+def test_asked_and_read_puts_real_scenes_on_the_diagonal_and_blank_ones_in_none_found():
+    from ganbook.data import captions
+    from ganbook.experiments import text2image
+
+    images, _, factors, _ = captions.captioned_scenes(40, torch.Generator().manual_seed(4), 64, 0.0)
+    table = text2image.asked_and_read(images, factors)
+    assert list(table.columns)[-1] == "none found" and table.shape == (4, 5)
+    assert all(table.iloc[k, k] >= 0.9 for k in range(4) if (factors["shape"][:, 0] == k).any())
+    blank = text2image.asked_and_read(torch.zeros(40, 3, 64, 64), factors)
+    asked = [k for k in range(4) if (factors["shape"][:, 0] == k).any()]
+    assert all(blank.iloc[k]["none found"] == 1.0 for k in asked)
+
+
+def test_a_mismatched_caption_changes_exactly_one_size_colour_or_shape_word():
+    from ganbook.data import captions
+
+    rng = torch.Generator().manual_seed(0)
+    _, tokens, _, _ = captions.captioned_scenes(60, rng, 64, 0.5)
+    wrong = captions.mismatch(tokens, torch.Generator().manual_seed(1))
+    changed = (wrong != tokens).sum(1)
+    assert torch.equal(changed, torch.ones(60, dtype=torch.long))
+    words = {w for kind in captions.KINDS.values() for w in kind}
+    kinds = set()
+    for a, b in zip(captions.Tokenizer().decode(tokens), captions.Tokenizer().decode(wrong)):
+        [(old, new)] = [(x, y) for x, y in zip(a.split(), b.split()) if x != y]
+        kind = [k for k, ws in captions.KINDS.items() if old in ws]
+        assert old in words and new in captions.KINDS[kind[0]]  # the same kind of word
+        assert a.split().index(old) < 4  # the first shape's words
+        kinds.add(kind[0])
+    assert kinds == {"size", "colour", "shape"}
+    again = captions.mismatch(tokens, torch.Generator().manual_seed(1))
+    assert torch.equal(wrong, again)
+
+
+def test_the_mismatch_term_is_the_mean_softplus_of_wrong_minus_right_scores():
+    from ganbook.data import captions
+    from ganbook.experiments import text2image
+
+    config = text2image.Config.for_profile("smoke", row="projection", mismatch_weight=0.5)
+    trainer = text2image.build(config)
+    game = trainer.game
+    images, tokens, _, _ = captions.captioned_scenes(4, torch.Generator().manual_seed(2), 64, 0.5)
+    game._rng = torch.Generator().manual_seed(3)
+    right, _ = game.logits_pair(images, images, tokens)
+    wrong = captions.mismatch(tokens, torch.Generator().manual_seed(3))
+    naive = torch.log1p(torch.exp(game.logits(images, wrong) - right)).mean()  # softplus by its formula
+    assert torch.allclose(game._mismatch, naive, atol=1e-5)
+    trainer.fit(1, progress=False)
+    assert "d.mismatch" in trainer.history
+    plain = text2image.build(text2image.Config.for_profile("smoke", row="projection", mismatch_weight=0.0))
+    assert "d.mismatch" not in plain.fit(1, progress=False).history

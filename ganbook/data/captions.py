@@ -83,6 +83,27 @@ def grammar() -> list[dict[str, str]]:
     return out
 
 
+KINDS = {"size": SIZES, "colour": shapes.HUES, "shape": shapes.SHAPES}
+"""The one-word attributes a caption names, each with its words."""
+
+
+def mismatch(tokens: Tensor, rng: torch.Generator) -> Tensor:
+    """Captions ``tokens`` ``(n, L)`` with one word changed each: the first shape's size, colour or kind
+    (one of the three at random, each equally likely) replaced by another word of the same kind. A scene shown
+    with its mismatched caption is a pair a matching-aware critic must reject."""
+    index = {w: i for i, w in enumerate(VOCABULARY)}
+    out = tokens.clone()
+    kinds = torch.randint(len(KINDS), (len(tokens),), generator=rng)
+    shifts = torch.rand(len(tokens), generator=rng)
+    for r, (kind, shift) in enumerate(zip(kinds.tolist(), shifts.tolist())):
+        words = list(KINDS.values())[kind]
+        ids = torch.tensor([index[w] for w in words])
+        at = int(torch.isin(tokens[r], ids).nonzero()[0, 0])  # the first word of that kind
+        k = int((ids == tokens[r, at]).nonzero()[0, 0])
+        out[r, at] = ids[(k + 1 + int(shift * (len(words) - 1))) % len(words)]  # any other word of the kind
+    return out
+
+
 def examples(n: int) -> Tensor:
     """The word rows of ``n`` one-shape captions that vary every part at once (the ``i``-th: shape ``i mod 4``,
     colour ``i mod 6``, size ``i // 2 mod 2``, place ``i mod 9``): what a caption generator is asked for when

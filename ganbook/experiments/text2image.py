@@ -11,7 +11,10 @@ encode the captions. Four rows of the chapter, one config each:
 - ``no augmentation``: two stages with a plain linear map from sentence to condition, no KL term;
 - ``projection``: class conditioning's recipe with a sentence in place of a class
   (:mod:`ganbook.models.caption_projection`): the caption in every batch norm of
-  one 64-pixel G, a projection critic, WGAN-GP's game; no DAMSM, no KL term.
+  one layered 64-pixel G, a projection critic that must also rank each real
+  scene's caption above the same caption with one word changed
+  (:class:`~ganbook.games.text2image.MismatchCriticGame`), WGAN-GP's game; no
+  DAMSM, no KL term.
 
 :func:`evaluate` generates images for held-out captions (the world's test
 scenes' captions) and reads them (:func:`ganbook.metrics.objects.agreement`),
@@ -33,8 +36,8 @@ from matplotlib.figure import Figure
 from torch import Tensor, nn
 
 from ..data import captions, shapes
-from ..games.text2image import TextGenerator, TextToImageGame
-from ..games.wasserstein import wasserstein_game
+from ..games.text2image import MismatchCriticGame, TextGenerator, TextToImageGame
+from ..games.wasserstein import gp_objective
 from ..images import grid_png
 from ..metrics import damsm, objects
 from ..metrics.images import frechet_distance
@@ -68,6 +71,7 @@ class TextToImageConfig(ExperimentConfig):
     damsm_weight: float = 5.0  # AttnGAN's birds config (lambda), for the attention row
     n_critic: int = 5  # critic updates per G update, for the projection row (WGAN-GP's)
     gp_weight: float = 10.0  # WGAN-GP's lambda, for the projection row
+    mismatch_weight: float = 1.0  # the projection critic's term for real scenes with a changed word
     ema_decay: float = 0.0  # 0: samples from G itself; else from a moving average of its weights
     two_share: float = 0.5  # the share of training and held-out captions with two shapes
     eval_captions: int = 200
@@ -114,9 +118,9 @@ def build(config: TextToImageConfig, device: torch.device | str = "cpu") -> Trai
     dim = encoders.text.dim
     if config.row == "projection":
         text = encoders.text
-        critic = wasserstein_game(CaptionGenerator(text, config.z_dim, config.c_dim, config.width),
-                                  ProjectionCritic(text, config.d_width), "gp", gp_weight=config.gp_weight,
-                                  n_critic=config.n_critic)
+        critic = MismatchCriticGame(CaptionGenerator(text, config.z_dim, config.c_dim, config.width),
+                                    ProjectionCritic(text, config.d_width), gp_objective(config.gp_weight),
+                                    n_critic=config.n_critic, mismatch_weight=config.mismatch_weight)
         return make_trainer(critic, captions.CaptionSource(64, config.two_share, as_condition=True), config, device)
     G = generator(config, dim, dim)
     sizes = [int(k) for k in G.stages]
@@ -148,14 +152,23 @@ def _scores(images: Tensor, encoders: nn.Module, config: TextToImageConfig) -> d
     return out
 
 
+def made_for_held_out(trainer: Trainer, config: TextToImageConfig) -> Tensor:
+    """The images every measurement reads: one for each held-out caption (:func:`held_out`), seeded, from
+    the moving average of G when the run kept one."""
+    tokens = held_out(config.eval_captions, config.two_share)[1]
+    return trainer.generate(len(tokens), seed=config.seed + 77, ema=bool(config.ema_decay), condition=tokens)
+
+
 def evaluate(trainer: Trainer, config: TextToImageConfig) -> dict[str, float]:
     """Caption agreement attribute by attribute on one- and two-shape held-out captions (keys ``one_*`` and
-    ``two_*``), R-precision with the shipped encoders, and the reader FD of the one-shape images."""
-    real, tokens, _, ones = held_out(config.eval_captions, config.two_share)
-    made = trainer.generate(len(tokens), seed=config.seed + 77, ema=bool(config.ema_decay), condition=tokens)
-    space = shape_reader.space()
-    return {**_scores(made, text_encoder.shipped(), config),
-            "reader_fd": frechet_distance(space(made[:ones]), space(real[:ones]))}
+    ``two_*``), R-precision with the shipped encoders, and the reader FD of the one-shape images (if any)."""
+    real, _, _, ones = held_out(config.eval_captions, config.two_share)
+    made = made_for_held_out(trainer, config)
+    out = _scores(made, text_encoder.shipped(), config)
+    if ones:
+        space = shape_reader.space()
+        out["reader_fd"] = frechet_distance(space(made[:ones]), space(real[:ones]))
+    return out
 
 
 def references(config: TextToImageConfig) -> dict[str, float]:
@@ -248,3 +261,18 @@ def captioned_figure(images: Tensor, tokens: Tensor, ncol: int = 4) -> Figure:
         ax.set_title(textwrap.fill(text, 24), fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def asked_and_read(images: Tensor, factors: dict[str, Tensor]) -> pd.DataFrame:
+    """For one-shape scenes made for captions with ``factors``: for each shape asked (rows), the share read
+    as each shape, or none found (columns). The diagonal is the per-shape agreement; the rest says what G
+    drew instead."""
+    from ..metrics.clusters import confusion
+
+    found = objects.read_objects(images, 1)
+    k = len(shapes.SHAPES)
+    read = torch.tensor([objs[0]["shape"] if objs else k for objs in found])  # k: nothing found
+    counts = confusion(factors["shape"][:, 0], read, k, k + 1)
+    shares = counts / counts.sum(1, keepdims=True).clip(min=1)
+    return pd.DataFrame(shares, index=[f"asked {s}" for s in shapes.SHAPES],
+                        columns=[f"read {s}" for s in shapes.SHAPES] + ["none found"]).round(3)

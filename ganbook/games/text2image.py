@@ -24,6 +24,7 @@ from torch import Tensor, nn
 
 from ..data import captions
 from ..game import Game, Phase
+from .standard import Objective, StandardGame
 from ..losses import d_loss_matching_aware, g_loss_nonsaturating, kl_conditioning
 from ..metrics import damsm
 from ..models.text import ConditioningAugmentation, MatchingEncoders
@@ -110,16 +111,19 @@ class TextToImageGame(Game):
         return images, mu, logvar, words, sentence, mask
 
     def d_losses(self, t: Trainer) -> dict[str, Tensor]:
-        """Each stage's matching-aware loss on real/right, real/wrong and fake/right pairs."""
+        """Each stage's matching-aware loss on real/right, real/wrong and
+        fake/right pairs."""
         real = t.real()
         self._tokens = real.tokens
         with torch.no_grad():
             fakes, *_, sentence, _ = self._fakes(t)
         wrong = sentence.roll(1, 0)
-        return {f"match{size}": d_loss_matching_aware(self.D[str(size)](shrink(real.x, size), sentence),
-                                                      self.D[str(size)](shrink(real.x, size), wrong),
-                                                      self.D[str(size)](fake, sentence))
-                for size, fake in fakes.items()}
+        terms = {}
+        for size, fake in fakes.items():
+            D, x = self.D[str(size)], shrink(real.x, size)
+            terms[f"match{size}"] = d_loss_matching_aware(D(x, sentence), D(x, wrong),
+                                                          D(fake, sentence))
+        return terms
 
     def g_losses(self, t: Trainer) -> dict[str, Tensor]:
         """Each stage's non-saturating term for this step's captions, the KL term and (if weighted) DAMSM."""
@@ -130,4 +134,39 @@ class TextToImageGame(Game):
         if self.damsm_weight:
             regions, whole = self.encoders.image(fakes[max(fakes)])
             terms["damsm"] = self.damsm_weight * damsm.loss(words, sentence, regions, whole, self._tokens)
+        return terms
+
+
+class MismatchCriticGame(StandardGame):
+    """The standard game (WGAN-GP's, for chapter 21's projection row) whose critic also sees each real scene
+    with its caption changed by one word (:func:`ganbook.data.captions.mismatch`) and must score it below the
+    true pair: StackGAN's matching-aware idea, as a ranking term that stays bounded for a Wasserstein critic,
+
+    .. math:: L_{mis} = \\mathbb E \\operatorname{softplus}\\big(D(x, s') - D(x, s)\\big),
+
+    added to the critic's loss with weight ``mismatch_weight``. A changed shape, colour or size word costs
+    the critic unless it has learnt what that word looks like."""
+
+    def __init__(self, G: nn.Module, D: nn.Module, objective: Objective, n_critic: int = 5,
+                 mismatch_weight: float = 1.0) -> None:
+        super().__init__(G, D, objective, n_critic=n_critic)
+        self.mismatch_weight = mismatch_weight
+        self._rng: torch.Generator | None = None
+        self._mismatch = torch.zeros(())
+
+    def logits_pair(self, real: Tensor, fake: Tensor,
+                    c: Tensor | None) -> tuple[Tensor, Tensor]:
+        right, fakes = super().logits_pair(real, fake, c)
+        if self.mismatch_weight and c is not None and self._rng is not None:
+            wrong = captions.mismatch(c.cpu(), self._rng).to(c.device)
+            gap = self.logits(real, wrong) - right
+            self._mismatch = nn.functional.softplus(gap).mean()
+        return right, fakes
+
+    def d_losses(self, t: Trainer) -> dict[str, Tensor]:
+        """The standard game's terms, and the weighted mismatch term on this step's real batch."""
+        self._rng = t.rng
+        terms = super().d_losses(t)
+        if self.mismatch_weight:
+            terms["mismatch"] = self.mismatch_weight * self._mismatch
         return terms

@@ -71,10 +71,12 @@ def matching_loss(scores: Tensor, same: Tensor, gamma3: float = GAMMA3) -> Tenso
     return F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)
 
 
-def loss(words: Tensor, sentence: Tensor, regions: Tensor, image: Tensor, tokens: Tensor) -> Tensor:
-    """The DAMSM loss of a batch: the word-level and the sentence-level matching losses, summed, for captions
-    ``tokens`` (their ``words`` and ``sentence`` features) against images (their ``regions`` and global
-    ``image`` features). AttnGAN pretrains its encoders with it and adds it, weighted, to G's loss."""
+def loss(words: Tensor, sentence: Tensor, regions: Tensor, image: Tensor,
+         tokens: Tensor) -> Tensor:
+    """The DAMSM loss of a batch: the word-level and the sentence-level matching
+    losses, summed, for captions ``tokens`` (their ``words`` and ``sentence``
+    features) against images (their ``regions`` and global ``image`` features).
+    AttnGAN pretrains its encoders with it and adds it, weighted, to G's loss."""
     same = same_text(tokens)
     return (matching_loss(word_scores(words, regions, tokens != 0), same)
             + matching_loss(sentence_scores(sentence, image), same))

@@ -94,12 +94,13 @@ class CaptionGenerator(nn.Module):
     def forward(self, z: Tensor, tokens: Tensor) -> Tensor:
         parts = self.layers(z, tokens)
         n, side = len(z), self.WINDOW
-        shift = (2 * parts["centre"] - 1) / side  # image coordinates -> the window's, in [-1, 1] units
+        shift = (2 * parts["centre"] - 1) / side  # image -> window coordinates
         theta = torch.zeros(n, 2, 3, device=z.device)
         theta[:, 0, 0] = theta[:, 1, 1] = 1 / side
         theta[:, :, 2] = -shift
         grid = F.affine_grid(theta, [n, 4, 64, 64], align_corners=False)
-        pasted = F.grid_sample(torch.cat([parts["foreground"], parts["mask"]], 1), grid, align_corners=False)
+        layers = torch.cat([parts["foreground"], parts["mask"]], 1)
+        pasted = F.grid_sample(layers, grid, align_corners=False)
         mask = pasted[:, 3:]  # zero outside the window
         return mask * pasted[:, :3] + (1 - mask) * parts["background"][:, :, None, None]
 
@@ -121,6 +122,8 @@ class ProjectionCritic(nn.Module):
 
     def forward(self, x: Tensor, tokens: Tensor) -> Tensor:
         if x.dim() != 4 or x.shape[1:] != (3, 64, 64):
-            raise ValueError(f"ProjectionCritic reads 64-pixel scenes (n, 3, 64, 64), got {tuple(x.shape)}")
-        phi = self.body(x).sum((2, 3))
-        return self.linear(phi) + (self.embed(sentence_features(self.text, tokens)) * phi).sum(1, keepdim=True)
+            raise ValueError(f"ProjectionCritic reads 64-pixel scenes (n, 3, 64, 64), "
+                             f"got {tuple(x.shape)}")
+        phi = self.body(x).sum((2, 3))  # (n, 8w)
+        projection = self.embed(sentence_features(self.text, tokens)) * phi
+        return self.linear(phi) + projection.sum(1, keepdim=True)

@@ -91,7 +91,8 @@ class ConditioningAugmentation(nn.Module):
         self.c_dim = c_dim
         self.fc = nn.Linear(sentence_dim, 2 * c_dim)
 
-    def forward(self, sentence: Tensor, eps: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    def forward(self, sentence: Tensor,
+                eps: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
         mu, logvar = self.fc(sentence).chunk(2, dim=1)
         eps = torch.randn_like(mu) if eps is None else eps
         return mu + (0.5 * logvar).exp() * eps, mu, logvar
