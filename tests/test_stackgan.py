@@ -212,3 +212,19 @@ def test_the_mismatch_term_is_the_mean_softplus_of_wrong_minus_right_scores():
     assert "d.mismatch" in trainer.history
     plain = text2image.build(text2image.Config.for_profile("smoke", row="projection", mismatch_weight=0.0))
     assert "d.mismatch" not in plain.fit(1, progress=False).history
+
+
+def test_the_shipped_showcase_reads_as_its_manifest_says_and_its_bar_is_judged_on_that():
+    from ganbook import shipped
+    from ganbook.experiments import text2image, text2image_showcase
+
+    showcase, manifest = shipped.load(text2image_showcase)
+    config = text2image_showcase.Config.for_profile(manifest["profile"])
+    scores = text2image_showcase.evaluate(showcase, config)
+    for key in ("one_shape", "one_colour", "one_shape_and_colour", "one_place"):
+        assert scores[key] == pytest.approx(manifest["metrics"][key], abs=0.02), key  # fp16 weights
+    assert scores["one_colour"] >= 0.95 and scores["one_place"] >= 0.75  # what it has learnt
+    [(sentence, met)] = text2image_showcase.bars(scores)
+    assert met == (scores["one_shape_and_colour"] >= 0.8) and sentence.startswith("shape and colour")
+    made = text2image.made_for_held_out(showcase, config)
+    assert made.shape == (config.eval_captions, 3, 64, 64)
