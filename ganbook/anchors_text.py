@@ -14,24 +14,12 @@ ATTNGAN_CODE = ("taoxugit/AttnGAN code/cfg/bird_attn2.yml and coco_attn2.yml (GA
                 "LAMBDA 5 for birds and 50 for COCO), code/miscc/losses.py (words_loss, sent_loss)")
 
 
-SHARED = "the project's ANCHORS.md (quoted there from the papers' tables; not re-read in the papers)"
-R_PRECISION = ("CUB birds at 256x256: the share of generated images whose own caption ranks first among 100 "
-               "(1 right, 99 random) by AttnGAN's DAMSM encoders, in %, +- as quoted (higher is better)")
-
-
 def text_to_image() -> list[Anchor]:
-    """StackGAN's and AttnGAN's Inception scores and AttnGAN's R-precision (quoted) and both authors' settings
-    (checked in their code)."""
+    """AttnGAN's Inception scores (quoted) and both authors' settings (checked in their code). StackGAN's
+    Inception scores and AttnGAN's R-precision join when someone has read them in the papers or a named
+    source."""
     nan = float("nan")
     rows = [
-        Anchor(key="stackgan-inception", description="StackGAN: Inception score",
-               values={"inception_cub": (3.70, nan), "inception_coco": (8.45, nan)}, spread="none quoted",
-               source="Zhang et al. 2017 (StackGAN), Inception scores", setting=f"{CUB}; {COCO}", status="quoted",
-               read_at=SHARED),
-        Anchor(key="attngan-r-precision", description="AttnGAN: R-precision",
-               values={"r_precision_cub": (67.82, 4.43)}, spread="+- as published",
-               source="Xu et al. 2018 (AttnGAN), R-precision", setting=R_PRECISION, status="quoted",
-               read_at=SHARED),
         Anchor(key="attngan-inception", description="AttnGAN: Inception score",
                values={"inception_cub": (4.36, nan), "inception_coco": (25.89, nan)}, spread="none quoted",
                source="Xu et al. 2018 (AttnGAN), Inception scores", setting=f"{CUB}; {COCO}", status="quoted",

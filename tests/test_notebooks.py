@@ -36,7 +36,7 @@ def test_ipynb_committed_clean(md):
             assert cell.outputs == [] and cell.execution_count is None, f"{md.name}: clear outputs"
 
 
-WIDGETS = ("frame_slider", "figure_slider", "frame_picker", "grid_slider", "gan_lab_view")
+WIDGETS = ("frame_slider", "figure_slider", "frame_picker", "grid_slider", "menu_picker", "gan_lab_view")
 
 
 def split(md):

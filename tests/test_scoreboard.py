@@ -133,7 +133,7 @@ def test_chapters_are_the_numbered_pages_of_the_toc_in_order():
     stems = [s for s, _, _ in pages]
     assert stems == sorted(stems) and stems[0] == "01_gaussian_gan" and stems[-1] == "24_where_next"
     assert {s: t for s, t, _ in pages}["23_tables"] == "23. GANs for tables: CTGAN"
-    assert [s[:2] for s, _, records in pages if records] == ["03", "08", "12", "14", "16", "17", "18", "19", "20", "21", "22", "23"]
+    assert [s[:2] for s, _, records in pages if records] == ["03", "08", "12", "14", "16", "17", "18", "19", "20", "22", "23"]
     assert page.chapters(ROOT / "no_toc.yml") == []  # on Colab: no table of contents beside the notebook
     times = page.times_table(pages, {"23_tables": 217.4})
     assert "| {doc}`23. GANs for tables: CTGAN <23_tables>` | 217 |" in times and times.count("not run") == len(pages) - 1
@@ -148,7 +148,7 @@ def test_every_recording_chapter_links_to_a_label_it_has_and_an_anchor_that_exis
             recorded.append(md.name[:2])
         for key in re.findall(r'anchor="([^"]+)", higher_is_better', text):
             assert anchors()[key].status != "open"
-    assert recorded == ["03", "08", "12", "14", "16", "17", "18", "19", "20", "21", "22", "23"]
+    assert recorded == ["03", "08", "12", "14", "16", "17", "18", "19", "20", "22", "23"]
 
 
 def test_a_missing_entry_reexecutes_its_chapter(tmp_path):

@@ -80,7 +80,7 @@ class TextToImageConfig(ExperimentConfig):
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": dict(steps=3, batch_size=4, width=4, d_width=4, eval_captions=100, seeds=1),
         "cpu": dict(steps=150),
-        "gpu": dict(steps=20000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=64, d_width=64, c_dim=128,
+        "gpu": dict(steps=9000, batch_size=64, lr_g=2e-4, lr_d=2e-4, width=64, d_width=64, c_dim=128,
                     eval_captions=2000, seeds=3),
     }
 

@@ -27,7 +27,7 @@ NAME = "text2image-showcase"
 CHAPTER = 21
 SHIP_PROFILE = "cpu"
 
-_SHOWCASE = dict(row="projection", two_share=0.0, batch_size=32, z_dim=32, c_dim=32, lr_g=1e-3, lr_d=2e-4,
+_SHOWCASE = dict(row="projection", two_share=0.0, batch_size=32, c_dim=32, lr_d=2e-4,
                  betas=(0.5, 0.9), ema_decay=0.999)
 Config = showcase_config(text2image.TextToImageConfig, __name__, {
     "smoke": {**_SHOWCASE, "steps": 4, "batch_size": 4, "width": 4, "d_width": 4, "n_critic": 2,
