@@ -38,7 +38,7 @@ from torch import Tensor, nn
 from ..data import captions, shapes
 from ..games.text2image import MismatchCriticGame, TextGenerator, TextToImageGame
 from ..games.wasserstein import gp_objective
-from ..images import grid_png
+from ..images import grid_png, show_grid
 from ..metrics import damsm, objects
 from ..metrics.images import frechet_distance
 from ..metrics.instruments import shape_reader, text_encoder
@@ -225,7 +225,7 @@ def attention_figure(result: dict[str, Any], i: int) -> Figure:
     words = captions.Tokenizer().decode(result["tokens"][i:i + 1])[0].split()
     maps = result["attention"][i, :len(words)]
     fig, axes = plt.subplots(1, len(words) + 1, figsize=(1.1 * (len(words) + 1), 1.4))
-    axes[0].imshow(((result["samples"][i].permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy())
+    show_grid(result["samples"][i:i + 1], 1, ax=axes[0])
     for ax, word, m in zip(axes[1:], words, maps):
         ax.imshow(m.numpy(), cmap="magma", vmin=0, vmax=float(maps.max()))
         ax.set_title(word, fontsize=8)
@@ -257,8 +257,7 @@ def captioned_figure(images: Tensor, tokens: Tensor, ncol: int = 4) -> Figure:
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, text in zip(axes.flat, images, texts):
-        ax.imshow(((image.permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy())
-        ax.set_title(textwrap.fill(text, 24), fontsize=8)
+        show_grid(image[None], 1, title=textwrap.fill(text, 24), ax=ax)
     fig.tight_layout()
     return fig
 

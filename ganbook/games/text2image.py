@@ -42,10 +42,7 @@ class TextGenerator(nn.Module):
         self.augment, self.latent_dim, self.c_dim = augment, z_dim, c_dim
         self.condition = ConditioningAugmentation(sentence_dim, c_dim) if augment else nn.Linear(sentence_dim, c_dim)
 
-    @staticmethod
-    def example_conditions(n: int) -> Tensor:
-        """The captions a picture or a fingerprint asks for when nobody says (:func:`captions.examples`)."""
-        return captions.examples(n)
+    example_conditions = staticmethod(captions.examples)  # what pictures and fingerprints ask for by default
 
     def forward(self, z: Tensor, sentence: Tensor, words: Tensor, mask: Tensor,
                 eps: Tensor | None = None) -> tuple[dict[int, Tensor], Tensor, Tensor]:

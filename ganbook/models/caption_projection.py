@@ -73,10 +73,7 @@ class CaptionGenerator(nn.Module):
             nn.init.zeros_(norm.bias.weight)
         self.text = text.requires_grad_(False)  # after the initialisation, which must not touch its weights
 
-    @staticmethod
-    def example_conditions(n: int) -> Tensor:
-        """The captions a picture or a fingerprint asks for when nobody says (:func:`captions.examples`)."""
-        return captions.examples(n)
+    example_conditions = staticmethod(captions.examples)  # what pictures and fingerprints ask for by default
 
     def layers(self, z: Tensor, tokens: Tensor) -> dict[str, Tensor]:
         """The picture's parts: ``foreground`` ``(n, 3, 64, 64)`` and ``mask`` ``(n, 1, 64, 64)`` in the
